@@ -1,0 +1,125 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-elasticache',
+  description:
+    'AWS CDK constructs for Amazon ElastiCache (Valkey, Redis OSS, Memcached) with secure defaults, application patterns and a bundled local engine for tests.',
+  author: 'cdk-elasticache contributors',
+  authorAddress: 'cdk-elasticache@users.noreply.github.com',
+  authorOrganization: false,
+  repositoryUrl: 'https://github.com/cdk-elasticache/cdk-elasticache.git',
+  license: 'Apache-2.0',
+  keywords: ['aws', 'cdk', 'awscdk', 'elasticache', 'valkey', 'redis', 'memcached', 'cache'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenVersion: '0.103.25',
+
+  // aws-cdk-lib 2.257 is the first version cdk-nag 3.x (and its Validations API) supports.
+  cdkVersion: '2.257.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0',
+  minNodeVersion: '20.0.0',
+
+  // Our CI is .ci/run; the hosted workflows would only drift from it.
+  github: false,
+  release: false,
+
+  publishToPypi: {
+    distName: 'cdk-elasticache',
+    module: 'cdk_elasticache',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkelasticache',
+    mavenGroupId: 'io.github.cdk-elasticache',
+    mavenArtifactId: 'cdk-elasticache',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkElastiCache',
+    packageId: 'CdkElastiCache',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-elasticache/cdk-elasticache-go',
+  },
+
+  // The local engine runs Lua scripts with fengari;
+  // it is plain JavaScript and ships inside the package.
+  bundledDeps: ['fengari@^0.1.5'],
+  devDeps: [
+    '@types/node@^20',
+    'ts-jest@^29.4.15',
+    'cdk-nag@^3.0.2',
+    'ioredis@^6',
+    'iovalkey@^0.4.0',
+    '@redis/client@^6',
+    'memjs@^1.3.2',
+    '@types/memjs',
+    'memcached@^2.2.2',
+    '@types/memcached',
+    'fast-check@^4',
+    'esbuild@^0.28',
+  ],
+
+  jestOptions: {
+    jestConfig: {
+      // Differential tests need a real redis-server / memcached; they run with `npm run test:compat`.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/compat/'],
+      collectCoverage: false,
+      testTimeout: 30_000,
+    },
+  },
+  tsconfig: {
+    compilerOptions: {
+      // tsc's default lib for ES2022 lacks nothing we need; keep declarations for the subpath modules.
+      lib: ['es2022'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'projenrc'],
+  },
+  gitignore: ['/cdk.out', 'examples/**/cdk.out', '/bench/results/'],
+});
+for (const pattern of ['/examples/', '/bench/', '/.ci/', '/scripts/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node-only subpath modules: `cdk-elasticache/local` (the local engine) and
+// `cdk-elasticache/runtime` (helpers for application code). They are compiled with the rest of
+// src/ but are not reachable from the jsii entry point. `typesVersions` serves consumers that
+// still resolve modules the node10 way; `exports` serves node16/bundler resolution.
+// ---------------------------------------------------------------------------------------------
+const subpaths = ['local', 'runtime'];
+const exportsField: Record<string, unknown> = {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+};
+const typesVersions: Record<string, string[]> = {};
+for (const sub of subpaths) {
+  exportsField[`./${sub}`] = { types: `./lib/${sub}/index.d.ts`, default: `./lib/${sub}/index.js` };
+  typesVersions[sub] = [`lib/${sub}/index.d.ts`];
+}
+project.package.addField('exports', exportsField);
+project.package.addField('typesVersions', { '*': typesVersions });
+project.package.addBin({ 'cdk-elasticache-local': 'lib/local/cli.js' });
+
+// Consumers must find the subpath types with both module resolutions.
+project.postCompileTask.exec('node scripts/check-subpath-types.js');
+
+project.addTask('demo', {
+  description: 'Synthesize the session-cache example and show what each consumer receives',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json examples/demo.ts',
+});
+
+// Differential tests: the same traffic against the local engine and a real redis-server / memcached
+// (Debian packages that .ci/run installs). Kept out of `npm test` so a fresh clone needs no servers.
+project.addTask('test:compat', {
+  description: 'Differential tests against real redis-server and memcached (needs both installed)',
+  exec: 'jest --testPathIgnorePatterns=/node_modules/ --runInBand test/compat',
+  receiveArgs: true,
+});
+
+project.synth();
