@@ -106,6 +106,12 @@ project.package.addField('exports', exportsField);
 project.package.addField('typesVersions', { '*': typesVersions });
 project.package.addBin({ 'cdk-elasticache-local': 'lib/local/cli.js' });
 
+// Protocol code (CRC16, bit fields, RESP flags) needs bitwise operators.
+project.eslint?.addOverride({
+  files: ['src/local/**/*.ts', 'src/runtime/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+  rules: { 'no-bitwise': 'off' },
+});
+
 // Consumers must find the subpath types with both module resolutions.
 project.postCompileTask.exec('node scripts/check-subpath-types.js');
 

@@ -1,0 +1,40 @@
+import { commands as connection } from './connection';
+import { commands as keys } from './keys';
+import { commands as server } from './server';
+import { commands as string } from './string';
+import { Command, CommandDef } from './types';
+
+/** Every command family; each file exports its definitions. */
+const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
+  connection,
+  server,
+  keys,
+  string,
+];
+
+export interface CommandTable {
+  /** Lookup by lower-case and by upper-case name (clients send either). */
+  readonly byName: Map<string, Command>;
+  /** Commands in definition order. */
+  readonly list: Command[];
+}
+
+let cached: { defs: CommandDef[] } | undefined;
+
+/** Compiles the command table (one per server: commands carry per-server statistics). */
+export function buildCommandTable(): CommandTable {
+  cached ??= { defs: FAMILIES.flat() };
+  const byName = new Map<string, Command>();
+  const list: Command[] = [];
+  let id = 0;
+  for (const def of cached.defs) {
+    if (byName.has(def.name)) throw new Error(`Command '${def.name}' is defined twice`);
+    const cmd = new Command(def);
+    cmd.id = id++;
+    for (const sub of cmd.subcommands?.values() ?? []) sub.id = id++;
+    list.push(cmd);
+    byName.set(def.name, cmd);
+    byName.set(def.name.toUpperCase(), cmd);
+  }
+  return { byName, list };
+}

@@ -1,0 +1,820 @@
+import { randomBytes } from 'node:crypto';
+import type * as net from 'node:net';
+import { Acl } from './acl';
+import { BlockState, Client } from './client';
+import { buildCommandTable } from './commands';
+import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
+import { Config, MaxmemoryPolicy } from './config';
+import { Listener, ListenerTls, startListener } from './net/listener';
+import { Notify, parseNotifyFlags } from './notify';
+import { PubSub } from './pubsub';
+import { DoubleStyle } from './resp/reply';
+import { Clock, systemClock } from './store/clock';
+import { Db, DbHost, Entry } from './store/db';
+import { performEvictions } from './store/eviction';
+import { EncodingConfig, MemoryCounter } from './store/types';
+
+/** Which server the local node imitates. */
+export type EngineFlavor = 'valkey' | 'redis';
+
+/** Options of {@link startRedisServer}. */
+export interface RedisServerOptions {
+  /** 0 picks a free port. @default 0 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default 'valkey' */
+  readonly engine?: EngineFlavor;
+  /** Version reported by INFO and HELLO. @default '8.0.2' for valkey, '7.1.0' for redis */
+  readonly version?: string;
+  /** requirepass: the default user's password (an ElastiCache AUTH token). */
+  readonly password?: string;
+  /** ACL users as ACL SETUSER rule strings, e.g. `['alice on >secret ~app:* +@read']`. */
+  readonly users?: readonly string[];
+  /** Configuration parameters (CONFIG SET names), applied at startup. */
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /** Serve TLS with this key and certificate. */
+  readonly tls?: ListenerTls & {
+    /** Also accept plaintext on the same port (transit encryption mode `preferred`). */
+    readonly allowPlaintext?: boolean;
+  };
+  /**
+   * Refuse the commands ElastiCache restricts (CONFIG, SAVE, DEBUG, REPLICAOF...) as the service
+   * does: they are unknown commands there. @default false
+   */
+  readonly elasticache?: boolean;
+  /** Time source. @default the system clock */
+  readonly clock?: Clock;
+  /** Log sink. @default none */
+  readonly log?: (line: string) => void;
+}
+
+/** A running server. */
+export interface RunningRedisServer {
+  readonly host: string;
+  readonly port: number;
+  readonly server: RedisServer;
+  /** Closes every client connection and the listener. */
+  stop(): Promise<void>;
+}
+
+/** Commands ElastiCache does not offer (renamed away by the service). */
+export const ELASTICACHE_RESTRICTED = new Set([
+  'bgrewriteaof', 'bgsave', 'config', 'debug', 'migrate', 'psync', 'replicaof', 'save', 'slaveof',
+  'shutdown', 'sync', 'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'acl|dryrun',
+  'cluster|addslots', 'cluster|addslotsrange', 'cluster|bumpepoch', 'cluster|delslots', 'cluster|delslotsrange',
+  'cluster|failover', 'cluster|flushslots', 'cluster|forget', 'cluster|meet', 'cluster|replicate',
+  'cluster|reset', 'cluster|saveconfig', 'cluster|set-config-epoch', 'cluster|setslot', 'cluster|links',
+  'module', 'monitor', 'failover',
+]);
+
+/** Starts a Redis-protocol node on 127.0.0.1 (port 0 = a free port). */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedisServer> {
+  const server = new RedisServer(options);
+  await server.listen();
+  return {
+    host: server.host,
+    port: server.port,
+    server,
+    stop: () => server.stop(),
+  };
+}
+
+/** Listener for the write commands a server executes, in order (replication, AOF-like observers). */
+export type PropagationListener = (db: number, argv: readonly string[]) => void;
+
+/** Counters reported by INFO stats. */
+export interface ServerStats {
+  connectionsReceived: number;
+  commandsProcessed: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  rejectedConnections: number;
+  totalErrorReplies: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  errors: Map<string, number>;
+}
+
+/**
+ * One Redis-protocol node: its keyspace, clients, configuration and command dispatch. Topologies
+ * (replication, cluster slots) are built from several of these.
+ */
+export class RedisServer implements DbHost {
+  public readonly engine: EngineFlavor;
+  public readonly version: string;
+  public readonly runId = randomBytes(20).toString('hex');
+  public readonly clock: Clock;
+  public readonly config: Config;
+  public readonly acl = new Acl();
+  public readonly mem: MemoryCounter = { used: 0 };
+  public readonly dbs: Db[];
+  public readonly clients = new Map<number, Client>();
+  public readonly pubsub: PubSub;
+  public readonly commands: Map<string, Command>;
+  /** Commands in table order (COMMAND, ACL ids). */
+  public readonly commandList: Command[];
+  public readonly stats: ServerStats = {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    rejectedConnections: 0,
+    totalErrorReplies: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    errors: new Map(),
+  };
+  public readonly startedAt: number;
+  public readonly doubleStyle: DoubleStyle;
+  public readonly restricted: ReadonlySet<string> | null;
+
+  /** Write operations since start (the server's "dirty" counter). */
+  public dirty = 0;
+  /** Role: a replica refuses writes from ordinary clients and keeps expired keys until told. */
+  public role: 'master' | 'replica' = 'master';
+
+  // Values cached from the configuration (read on hot paths).
+  public maxmemory = 0;
+  public maxmemoryPolicy: MaxmemoryPolicy = 'noeviction';
+  public maxmemorySamples = 5;
+  public notifyFlags = 0;
+  public protoMaxBulkLen = 512 * 1024 * 1024;
+  public queryBufferLimit = 1024 * 1024 * 1024;
+  public timeoutSeconds = 0;
+  public lfuLogFactor = 10;
+  public lfuDecayTime = 1;
+  public encoding!: EncodingConfig;
+
+  private listener: Listener | undefined;
+  private nextClientId = 1;
+  private readonly propagationListeners: PropagationListener[] = [];
+  private pendingPropagation: Array<[number, string[]]> = [];
+  private readonly pendingFlush = new Set<Client>();
+  /** Per database: key -> clients blocked on it, in arrival order. */
+  private readonly blockingKeys: Array<Map<string, Client[]>>;
+  private readonly readyKeys: Array<[Db, string]> = [];
+  private readonly readySet = new Set<string>();
+  public blockedClients = 0;
+  private servingBlocked = false;
+  private cron: NodeJS.Timeout | undefined;
+  private cronDb = 0;
+  private readonly logSink: ((line: string) => void) | undefined;
+  private readonly options: RedisServerOptions;
+
+  constructor(options: RedisServerOptions = {}) {
+    this.options = options;
+    this.engine = options.engine ?? 'valkey';
+    this.version = options.version ?? (this.engine === 'valkey' ? '8.0.2' : '7.1.0');
+    this.doubleStyle = this.engine === 'redis' && this.version.startsWith('7.0') ? 'g17' : 'shortest';
+    this.clock = options.clock ?? systemClock;
+    this.logSink = options.log;
+    this.startedAt = this.clock.now();
+    this.restricted = options.elasticache ? ELASTICACHE_RESTRICTED : null;
+    this.pubsub = new PubSub((c) => this.pendingFlush.add(c));
+
+    this.config = new Config();
+    this.config.onChange((name, value) => this.applyConfig(name, value));
+    for (const name of this.config.names()) this.applyConfig(name, this.config.get(name));
+    const startup: Record<string, string | number | boolean> = { ...options.config };
+    if (options.port !== undefined) startup.port = options.port;
+    if (options.password !== undefined) startup.requirepass = options.password;
+    const pairs = Object.entries(startup).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)] as const);
+    if (pairs.length > 0) this.config.set(pairs, { startup: true });
+
+    const databases = this.config.getNumber('databases');
+    this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this));
+    this.blockingKeys = Array.from({ length: databases }, () => new Map<string, Client[]>());
+
+    const table = buildCommandTable();
+    this.commands = table.byName;
+    this.commandList = table.list;
+    for (const rules of options.users ?? []) this.defineUser(rules);
+  }
+
+  public get host(): string {
+    return this.listener?.host ?? this.options.host ?? '127.0.0.1';
+  }
+
+  public get port(): number {
+    return this.listener?.port ?? 0;
+  }
+
+  /** Whether expired keys are deleted on access (primaries) or kept until the primary's DEL (replicas). */
+  public get deletesExpired(): boolean {
+    return this.role === 'master';
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  /** Starts listening. */
+  public async listen(): Promise<void> {
+    if (this.listener) return;
+    this.listener = await startListener({
+      host: this.options.host ?? '127.0.0.1',
+      port: this.options.port ?? 0,
+      tls: this.options.tls,
+      allowPlaintext: this.options.tls?.allowPlaintext,
+      maxConnections: this.config.getNumber('maxclients'),
+      onConnection: (socket) => this.accept(socket),
+      onRefused: (socket) => {
+        this.stats.rejectedConnections++;
+        socket.write('-ERR max number of clients reached\r\n');
+      },
+    });
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
+    this.cron.unref();
+  }
+
+  /** Closes every connection and the listener. */
+  public async stop(): Promise<void> {
+    if (this.cron) clearInterval(this.cron);
+    this.cron = undefined;
+    for (const c of [...this.clients.values()]) {
+      if (c.blocked?.timer) clearTimeout(c.blocked.timer);
+      c.close();
+    }
+    await this.listener?.close();
+  }
+
+  /** Wraps an accepted socket in a client. */
+  public accept(socket: net.Socket): Client {
+    socket.setNoDelay(true);
+    const c = new Client(this, socket, this.nextClientId++);
+    this.clients.set(c.id, c);
+    this.stats.connectionsReceived++;
+    socket.on('data', (chunk: Buffer) => {
+      this.stats.netInputBytes += chunk.length;
+      c.onData(chunk);
+    });
+    socket.on('error', () => c.close());
+    socket.on('close', () => c.close());
+    return c;
+  }
+
+  /** An internal client without a socket (scripts, the replication link, tests). */
+  public createInternalClient(kind: Client['kind'] = 'normal'): Client {
+    const c = new Client(this, null, this.nextClientId++);
+    c.kind = kind;
+    c.setAuthenticated(this.acl.defaultUser);
+    return c;
+  }
+
+  /** Forgets a closed client: subscriptions, watches, blocking. */
+  public removeClient(c: Client): void {
+    if (!this.clients.delete(c.id)) return;
+    this.pubsub.removeClient(c);
+    this.unwatchAll(c);
+    if (c.blocked) this.unblock(c, false);
+    this.pendingFlush.delete(c);
+  }
+
+  public log(line: string): void {
+    this.logSink?.(line);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Dispatch
+
+  /** Looks up a command (exact or lower-cased name). */
+  public lookupCommand(name: string): Command | undefined {
+    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+  }
+
+  /**
+   * Runs one request of a client through the checks the real server makes, in its order:
+   * lookup, arity, authentication, transaction rules, ACL, out-of-memory, read-only replica,
+   * pub/sub context, then MULTI queueing or execution.
+   */
+  public execute(c: Client, argv: string[]): void {
+    let cmd = this.lookupCommand(argv[0]);
+    c.now = this.clock.now();
+    if (cmd === undefined || (this.restricted !== null && this.restricted.has(cmd.name))) {
+      this.reject(c, unknownCommand(argv));
+      return;
+    }
+    if (cmd.subcommands !== undefined) {
+      if (argv.length < 2) {
+        this.reject(c, wrongArity(cmd.name), cmd);
+        return;
+      }
+      const sub = cmd.subcommands.get(argv[1].toLowerCase());
+      if (sub === undefined || (this.restricted !== null && this.restricted.has(sub.fullName))) {
+        this.reject(c, unknownSubcommand(cmd.name, argv[1]), cmd);
+        return;
+      }
+      cmd = sub;
+    }
+    if (!cmd.arityOk(argv.length)) {
+      this.reject(c, wrongArity(cmd.fullName), cmd);
+      return;
+    }
+    if (!c.authenticated && !cmd.noAuth) {
+      this.reject(c, Errors.NOAUTH, cmd);
+      return;
+    }
+    if (c.multi !== null && cmd.noMulti) {
+      this.reject(c, 'ERR Command not allowed inside a transaction', cmd);
+      return;
+    }
+    if (!c.user.allowsAll) {
+      const denial = c.user.permits(cmd, argv);
+      if (denial !== null) {
+        this.reject(c, noPermission(cmd, denial.reason, denial.object), cmd);
+        return;
+      }
+    }
+    if (this.maxmemory > 0 && cmd.denyOom && !this.freeMemoryIfNeeded()) {
+      this.reject(c, Errors.OOM, cmd);
+      return;
+    }
+    if (this.role === 'replica' && cmd.isWrite && c.kind !== 'master') {
+      this.reject(c, Errors.READONLY, cmd);
+      return;
+    }
+    if (c.w.resp === 2 && c.subscribed && !cmd.isPubsub && !PUBSUB_CONTEXT.has(cmd.fullName)) {
+      this.reject(c, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd);
+      return;
+    }
+    if (c.multi !== null && !TRANSACTION_CONTROL.has(cmd.name)) {
+      c.multi.push({ cmd, argv });
+      c.w.status('QUEUED');
+      return;
+    }
+    this.call(c, cmd, argv);
+  }
+
+  /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
+  private reject(c: Client, message: string, cmd?: Command): void {
+    if (cmd !== undefined) cmd.rejectedCalls++;
+    if (c.multi !== null) c.multiError = true;
+    c.w.error(message);
+  }
+
+  /**
+   * Executes a command that passed every check: runs the handler, updates statistics, propagates
+   * the writes it made and serves clients blocked on keys it made ready.
+   */
+  public call(c: Client, cmd: Command, argv: string[]): void {
+    const dirty = this.dirty;
+    const mark = c.replyMode === 'on' ? -1 : c.w.out.length;
+    const started = performance.now();
+    c.lastCommand = cmd;
+    c.rewrittenArgv = null;
+    c.extraPropagation = null;
+    try {
+      (cmd.handler as NonNullable<Command['handler']>)(c, argv);
+    } catch (e) {
+      if (e instanceof ReplyError) {
+        cmd.failedCalls++;
+        c.w.error(e.message);
+      } else {
+        cmd.failedCalls++;
+        this.log(`Internal error in '${cmd.fullName}': ${(e as Error).stack ?? e}`);
+        c.w.error(`ERR internal error while executing '${cmd.fullName}'`);
+      }
+    }
+    cmd.calls++;
+    cmd.usec += Math.round((performance.now() - started) * 1000);
+    this.stats.commandsProcessed++;
+    if (mark >= 0) this.applyReplyMode(c, mark);
+
+    // The handler may have set these (TypeScript cannot see that through the call).
+    const rewritten = c.rewrittenArgv as string[] | null;
+    const extra = c.extraPropagation as string[][] | null;
+    if (this.dirty !== dirty && (cmd.isWrite || cmd.mayReplicate) && c.kind !== 'master') {
+      this.queuePropagation(c.db.id, rewritten ?? argv);
+    }
+    if (extra !== null) for (const more of extra) this.queuePropagation(c.db.id, more);
+    if (!c.inExec && c.kind !== 'script') this.flushPropagation();
+    if (this.readyKeys.length > 0 && !c.inExec && c.kind !== 'script' && !this.servingBlocked) this.handleClientsBlockedOnKeys();
+  }
+
+  private applyReplyMode(c: Client, mark: number): void {
+    if (c.replyMode === 'off') {
+      c.w.out = c.w.out.slice(0, mark);
+    } else if (c.replyMode === 'skip') {
+      c.w.out = c.w.out.slice(0, mark);
+      c.replyMode = 'on';
+    }
+  }
+
+  /** Counts an error reply for INFO errorstats. */
+  public countError(message: string): void {
+    this.stats.totalErrorReplies++;
+    const space = message.indexOf(' ');
+    const code = space < 0 ? message : message.slice(0, space);
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Propagation (replication of writes)
+
+  /** Registers a listener for the write stream; returns a function that removes it. */
+  public onPropagate(listener: PropagationListener): () => void {
+    this.propagationListeners.push(listener);
+    return () => {
+      const i = this.propagationListeners.indexOf(listener);
+      if (i >= 0) this.propagationListeners.splice(i, 1);
+    };
+  }
+
+  /** Queues a write for the replication stream (sent when the top-level command ends). */
+  public queuePropagation(db: number, argv: readonly string[]): void {
+    if (this.propagationListeners.length === 0) return;
+    this.pendingPropagation.push([db, [...argv]]);
+  }
+
+  /** Sends queued writes; several writes from one command (EXEC, scripts) go inside MULTI/EXEC. */
+  public flushPropagation(): void {
+    const pending = this.pendingPropagation;
+    if (pending.length === 0) return;
+    this.pendingPropagation = [];
+    const wrap = pending.length > 1;
+    const emit = (db: number, argv: readonly string[]) => {
+      for (const listener of this.propagationListeners) listener(db, argv);
+    };
+    if (wrap) emit(pending[0][0], ['MULTI']);
+    for (const [db, argv] of pending) emit(db, argv);
+    if (wrap) emit(pending[pending.length - 1][0], ['EXEC']);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Keyspace notifications
+
+  /** Publishes a keyspace notification when the configuration asks for its class. */
+  public notify(cls: number, event: string, key: string, db: number): void {
+    const flags = this.notifyFlags;
+    if (flags === 0 || (flags & cls) === 0) return;
+    if (flags & Notify.KEYSPACE) this.pubsub.publish(`__keyspace@${db}__:${key}`, event);
+    if (flags & Notify.KEYEVENT) this.pubsub.publish(`__keyevent@${db}__:${event}`, key);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // DbHost
+
+  public accessStamp(entry: Entry | undefined): number {
+    if (this.maxmemoryPolicy.endsWith('lfu')) return this.lfuStamp(entry);
+    return lruClock(this.clock.now());
+  }
+
+  public onExpired(db: Db, key: string): void {
+    this.stats.expiredKeys++;
+    db.signalModified(key);
+    this.notify(Notify.EXPIRED, 'expired', key, db.id);
+    this.queuePropagation(db.id, ['DEL', key]);
+  }
+
+  /** Called by databases when a key is created (clients blocked on it may now be served). */
+  public onKeyAdded(db: Db, key: string): void {
+    if (this.blockedClients > 0 && this.blockingKeys[db.id].has(key)) {
+      const id = db.id + '\0' + key;
+      if (!this.readySet.has(id)) {
+        this.readySet.add(id);
+        this.readyKeys.push([db, key]);
+      }
+    }
+  }
+
+  /** LFU: decays the counter by the elapsed decay periods, then increments it logarithmically. */
+  private lfuStamp(entry: Entry | undefined): number {
+    const minutes = Math.floor(this.clock.now() / 60000) & 0xffff;
+    if (entry === undefined) return (minutes << 8) | LFU_INIT_VAL;
+    let counter = lfuDecayedCounter(entry.lru, minutes, this.lfuDecayTime);
+    if (counter < 255) {
+      const base = Math.max(0, counter - LFU_INIT_VAL);
+      if (Math.random() < 1 / (base * this.lfuLogFactor + 1)) counter++;
+    }
+    return (minutes << 8) | counter;
+  }
+
+  /** The current LFU counter of an entry (OBJECT FREQ, eviction), decayed but not incremented. */
+  public lfuCounter(entry: Entry): number {
+    const minutes = Math.floor(this.clock.now() / 60000) & 0xffff;
+    return lfuDecayedCounter(entry.lru, minutes, this.lfuDecayTime);
+  }
+
+  /** Milliseconds since the entry was last accessed (OBJECT IDLETIME, LRU eviction). */
+  public idleTime(entry: Entry): number {
+    const now = lruClock(this.clock.now());
+    const diff = now >= entry.lru ? now - entry.lru : now + LRU_CLOCK_MAX - entry.lru;
+    return diff * 1000;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Memory
+
+  /** Evicts keys per maxmemory-policy until under maxmemory; false when that is impossible. */
+  public freeMemoryIfNeeded(): boolean {
+    if (this.maxmemory === 0 || this.usedMemory() <= this.maxmemory) return true;
+    return performEvictions(this);
+  }
+
+  /** The dataset's approximate memory plus a fixed server baseline (INFO used_memory). */
+  public usedMemory(): number {
+    return BASELINE_MEMORY + this.mem.used;
+  }
+
+  /** Removes a key for eviction: statistics, notification, propagation. */
+  public evict(db: Db, key: string): void {
+    db.signalModified(key);
+    db.delete(key);
+    this.stats.evictedKeys++;
+    this.notify(Notify.EVICTED, 'evicted', key, db.id);
+    this.queuePropagation(db.id, ['DEL', key]);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Output to clients other than the one executing
+
+  /** Marks a client whose output must be flushed after the current batch. */
+  public markPending(c: Client): void {
+    this.pendingFlush.add(c);
+  }
+
+  /** Flushes clients that received output from other clients' commands (pub/sub, unblocking). */
+  public flushPending(): void {
+    if (this.pendingFlush.size === 0) return;
+    for (const c of this.pendingFlush) c.flush();
+    this.pendingFlush.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Blocking
+
+  /**
+   * Blocks the client on keys until one becomes ready or `timeoutMs` passes (0 = forever).
+   * When the command is being re-run for a ready key and still finds nothing, the client stays
+   * where it is in the queue.
+   */
+  public blockOnKeys(c: Client, cmd: Command, argv: string[], keys: readonly string[], timeoutMs: number, onTimeout: (c: Client) => void): void {
+    if (c.reprocessing) {
+      c.stillBlocked = true;
+      return;
+    }
+    const deadline = timeoutMs > 0 ? this.clock.now() + timeoutMs : 0;
+    const state: BlockState = { kind: 'keys', cmd, argv, db: c.db, keys, deadline, onTimeout };
+    const registry = this.blockingKeys[c.db.id];
+    for (const key of keys) {
+      let queue = registry.get(key);
+      if (queue === undefined) {
+        queue = [];
+        registry.set(key, queue);
+      }
+      if (!queue.includes(c)) queue.push(c);
+    }
+    this.setBlocked(c, state, timeoutMs);
+  }
+
+  /** Blocks a client for another reason (WAIT, CLIENT PAUSE); `unblock` ends it. */
+  public blockOther(c: Client, cmd: Command, argv: string[], kind: 'wait' | 'pause', timeoutMs: number, onTimeout: (c: Client) => void): void {
+    const deadline = timeoutMs > 0 ? this.clock.now() + timeoutMs : 0;
+    this.setBlocked(c, { kind, cmd, argv, db: c.db, keys: [], deadline, onTimeout }, timeoutMs);
+  }
+
+  private setBlocked(c: Client, state: BlockState, timeoutMs: number): void {
+    c.blocked = state;
+    this.blockedClients++;
+    if (timeoutMs > 0) {
+      state.timer = setTimeout(() => {
+        if (c.blocked !== state) return;
+        this.unblock(c, false);
+        state.onTimeout(c);
+        this.resume(c);
+      }, timeoutMs);
+      state.timer.unref();
+    }
+  }
+
+  /**
+   * Ends a block. With `resumeInput`, the client then runs the requests it had pipelined behind
+   * the blocking one.
+   */
+  public unblock(c: Client, resumeInput = true): void {
+    const state = c.blocked;
+    if (state === null) return;
+    c.blocked = null;
+    this.blockedClients--;
+    if (state.timer) clearTimeout(state.timer);
+    if (state.kind === 'keys') {
+      const registry = this.blockingKeys[state.db.id];
+      for (const key of state.keys) {
+        const queue = registry.get(key);
+        if (queue === undefined) continue;
+        const i = queue.indexOf(c);
+        if (i >= 0) queue.splice(i, 1);
+        if (queue.length === 0) registry.delete(key);
+      }
+    }
+    if (resumeInput) this.resume(c);
+  }
+
+  private resume(c: Client): void {
+    if (c.closed) return;
+    if (c.w.out.length > 0) this.pendingFlush.add(c);
+    // Run what the client pipelined behind the blocking command on the next turn, so that
+    // serving one client never recurses into another's input.
+    setImmediate(() => {
+      if (!c.closed && c.blocked === null) c.processInput();
+    });
+  }
+
+  /** Serves clients blocked on keys that became ready, in the order they blocked. */
+  private handleClientsBlockedOnKeys(): void {
+    this.servingBlocked = true;
+    try {
+      this.serveReadyKeys();
+    } finally {
+      this.servingBlocked = false;
+    }
+    this.flushPropagation();
+    this.flushPending();
+  }
+
+  private serveReadyKeys(): void {
+    while (this.readyKeys.length > 0) {
+      const ready = this.readyKeys.splice(0);
+      this.readySet.clear();
+      for (const [db, key] of ready) {
+        const queue = this.blockingKeys[db.id].get(key);
+        if (queue === undefined) continue;
+        for (const c of [...queue]) {
+          const state = c.blocked;
+          if (state === null || state.kind !== 'keys') continue;
+          if (!db.exists(key, this.clock.now())) break;
+          const savedDb = c.db;
+          c.db = state.db;
+          c.reprocessing = true;
+          c.stillBlocked = false;
+          this.call(c, state.cmd, state.argv);
+          c.reprocessing = false;
+          c.db = savedDb;
+          if (c.stillBlocked) continue;
+          this.unblock(c);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // WATCH
+
+  public watch(c: Client, key: string): void {
+    if (c.watching.some((w) => w.db === c.db && w.key === key)) return;
+    c.watching.push({ db: c.db, key });
+    c.db.watch(key, c);
+  }
+
+  public unwatchAll(c: Client): void {
+    for (const { db, key } of c.watching) db.unwatch(key, c);
+    c.watching.length = 0;
+    c.dirtyCas = false;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Periodic work
+
+  /** Whether a client's input processing is paused (CLIENT PAUSE). */
+  public paused(_c: Client): boolean {
+    return false;
+  }
+
+  private serverCron(): void {
+    const now = this.clock.now();
+    this.activeExpireCycle(now);
+    if (this.timeoutSeconds > 0) {
+      const limit = this.timeoutSeconds * 1000;
+      for (const c of this.clients.values()) {
+        if (c.socket === null || c.blocked !== null || c.subscribed || c.kind !== 'normal') continue;
+        if (now - c.lastInteraction > limit) c.close();
+      }
+    }
+    this.flushPropagation();
+    this.flushPending();
+  }
+
+  /**
+   * Samples keys with a TTL and deletes the expired ones, repeating while more than a quarter of
+   * a sample was expired, within a small time budget, as the real server's active expiry does.
+   */
+  public activeExpireCycle(now: number): void {
+    const deadline = performance.now() + 5;
+    for (let n = 0; n < this.dbs.length; n++) {
+      const db = this.dbs[(this.cronDb + n) % this.dbs.length];
+      if (db.expiresCount === 0) continue;
+      for (;;) {
+        let sampled = 0;
+        let expired = 0;
+        let ttlSum = 0;
+        const keys: string[] = [];
+        db.sampleVolatile(Math.min(20, db.expiresCount), (key, at) => {
+          sampled++;
+          if (at <= now) keys.push(key);
+          else ttlSum += at - now;
+        });
+        for (const key of keys) {
+          if (db.getExpire(key) !== undefined && (db.getExpire(key) as number) <= now && this.deletesExpired) {
+            db.expire(key);
+            expired++;
+          }
+        }
+        const live = sampled - expired;
+        if (live > 0) db.avgTtl = db.avgTtl === 0 ? ttlSum / live : (db.avgTtl / 50) * 49 + ttlSum / live / 50;
+        if (expired * 4 <= sampled || db.expiresCount === 0 || performance.now() > deadline) break;
+      }
+    }
+    this.cronDb = (this.cronDb + 1) % this.dbs.length;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Configuration
+
+  private applyConfig(name: string, value: string): void {
+    switch (name) {
+      case 'maxmemory': this.maxmemory = Number(value); break;
+      case 'maxmemory-policy': this.maxmemoryPolicy = value as MaxmemoryPolicy; break;
+      case 'maxmemory-samples': this.maxmemorySamples = Number(value); break;
+      case 'notify-keyspace-events': this.notifyFlags = parseNotifyFlags(value) ?? 0; break;
+      case 'proto-max-bulk-len':
+        this.protoMaxBulkLen = Number(value);
+        for (const c of this.clients.values()) c.parser.limits.maxBulkLen = this.protoMaxBulkLen;
+        break;
+      case 'client-query-buffer-limit':
+        this.queryBufferLimit = Number(value);
+        for (const c of this.clients.values()) c.parser.limits.maxQueryBuffer = this.queryBufferLimit;
+        break;
+      case 'timeout': this.timeoutSeconds = Number(value); break;
+      case 'lfu-log-factor': this.lfuLogFactor = Number(value); break;
+      case 'lfu-decay-time': this.lfuDecayTime = Number(value); break;
+      case 'requirepass': this.acl.setRequirePass(value); break;
+      default:
+        if (name.includes('-max-')) this.encoding = this.readEncodingConfig();
+    }
+    if (this.encoding === undefined) this.encoding = this.readEncodingConfig();
+  }
+
+  private readEncodingConfig(): EncodingConfig {
+    const n = (name: string) => this.config.getNumber(name);
+    return {
+      hashMaxListpackEntries: n('hash-max-listpack-entries'),
+      hashMaxListpackValue: n('hash-max-listpack-value'),
+      setMaxIntsetEntries: n('set-max-intset-entries'),
+      setMaxListpackEntries: n('set-max-listpack-entries'),
+      setMaxListpackValue: n('set-max-listpack-value'),
+      zsetMaxListpackEntries: n('zset-max-listpack-entries'),
+      zsetMaxListpackValue: n('zset-max-listpack-value'),
+      listMaxListpackSize: n('list-max-listpack-size'),
+    };
+  }
+
+  /** Creates or updates a user from ACL SETUSER rule words ("name rule rule ..."). */
+  public defineUser(rules: string): void {
+    const setuser = this.commands.get('acl')?.subcommands?.get('setuser');
+    if (setuser === undefined) throw new Error('ACL users need the ACL commands');
+    const c = this.createInternalClient();
+    this.call(c, setuser, ['ACL', 'SETUSER', ...rules.trim().split(/\s+/)]);
+    const reply = c.w.take();
+    if (reply.startsWith('-')) throw new Error(`Invalid ACL user '${rules}': ${reply.slice(1).trim()}`);
+  }
+}
+
+/** Commands allowed in the RESP2 subscribed context besides the pub/sub ones. */
+const PUBSUB_CONTEXT = new Set(['ping', 'quit', 'reset']);
+/** Commands that run at once inside MULTI instead of being queued. */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** The approximate memory of an empty server, so used_memory starts where the real one does. */
+const BASELINE_MEMORY = 900 * 1024;
+
+const LRU_CLOCK_MAX = (1 << 24) - 1;
+const LFU_INIT_VAL = 5;
+
+/** The server's LRU clock: seconds, 24 bits. */
+export function lruClock(nowMs: number): number {
+  return Math.floor(nowMs / 1000) & LRU_CLOCK_MAX;
+}
+
+function lfuDecayedCounter(packed: number, nowMinutes: number, decayTime: number): number {
+  const last = packed >>> 8;
+  const counter = packed & 0xff;
+  const elapsed = nowMinutes >= last ? nowMinutes - last : 65535 - last + nowMinutes;
+  const periods = decayTime > 0 ? Math.floor(elapsed / decayTime) : 0;
+  return periods > counter ? 0 : counter - periods;
+}
+
+function noPermission(cmd: Command, reason: string, object: string): string {
+  switch (reason) {
+    case 'key':
+      return 'NOPERM No permissions to access a key';
+    case 'channel':
+      return 'NOPERM No permissions to access a channel';
+    default:
+      return `NOPERM this user has no permissions to run the '${object || cmd.fullName}' command`;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Values of the keyspace. A string value is a JS byte string (latin1: one char per byte), which is
+ * binary-safe and compact; every other type is an {@link RObject} that keeps an approximate byte
+ * size of itself so memory accounting (INFO used_memory, maxmemory eviction) costs O(1) per change.
+ */
+
+/** Running total of the dataset's approximate memory, shared by all databases of a server. */
+export interface MemoryCounter {
+  used: number;
+}
+
+export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
+
+/** Encoding thresholds and other config values an object needs to name its encoding. */
+export interface EncodingConfig {
+  readonly hashMaxListpackEntries: number;
+  readonly hashMaxListpackValue: number;
+  readonly setMaxIntsetEntries: number;
+  readonly setMaxListpackEntries: number;
+  readonly setMaxListpackValue: number;
+  readonly zsetMaxListpackEntries: number;
+  readonly zsetMaxListpackValue: number;
+  readonly listMaxListpackSize: number;
+}
+
+/** Base of every non-string value. */
+export abstract class RObject {
+  /** The type TYPE reports. */
+  public abstract readonly type: Exclude<TypeName, 'string'>;
+  /** Approximate memory of this value in bytes. */
+  public bytes = 0;
+  /** The counter this value reports to while it is stored in a keyspace. */
+  public counter: MemoryCounter | null = null;
+
+  /** Number of elements; a collection with 0 elements is removed from the keyspace. */
+  public abstract get length(): number;
+
+  /** The name OBJECT ENCODING reports. */
+  public abstract encoding(config: EncodingConfig): string;
+
+  /** A deep copy (COPY, DUMP/RESTORE). */
+  public abstract clone(): RObject;
+
+  /** Records a change of this value's size. */
+  protected account(delta: number): void {
+    this.bytes += delta;
+    if (this.counter !== null) this.counter.used += delta;
+  }
+}
+
+export type RValue = string | RObject;
+
+export function typeOf(value: RValue): TypeName {
+  return typeof value === 'string' ? 'string' : value.type;
+}
+
+/** Approximate bytes a stored string value takes (object header + payload). */
+export const STRING_OVERHEAD = 16;
+/** Approximate bytes a key takes besides its name (dictionary entry, key object, bookkeeping). */
+export const KEY_OVERHEAD = 56;
+
+export function valueBytes(value: RValue): number {
+  return typeof value === 'string' ? STRING_OVERHEAD + value.length : value.bytes;
+}
