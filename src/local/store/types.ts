@@ -62,3 +62,36 @@ export const KEY_OVERHEAD = 56;
 export function valueBytes(value: RValue): number {
   return typeof value === 'string' ? STRING_OVERHEAD + value.length : value.bytes;
 }
+
+/**
+ * How a value type is written to and read from a flat list of byte strings: DUMP/RESTORE payloads,
+ * snapshots, and the elements SORT works on. Each type registers its codec next to its class.
+ */
+export interface ValueCodec<T extends RObject = RObject> {
+  /** One byte identifying the type in a DUMP payload. */
+  readonly tag: number;
+  /** The value as a flat list of strings (e.g. field, value, field, value for a hash). */
+  dump(value: T): string[];
+  /** The inverse of dump; throws an Error for malformed input. */
+  restore(items: readonly string[]): T;
+  /** The elements SORT sorts (list order, set members, zset members by score); none for hashes. */
+  sortElements?(value: T): string[];
+}
+
+const codecs = new Map<string, ValueCodec>();
+
+/** Registers the codec of a value type (called by each type's module). */
+export function registerCodec(type: Exclude<TypeName, 'string'>, codec: ValueCodec<any>): void {
+  codecs.set(type, codec);
+}
+
+/** The codec of a type, if its module registered one. */
+export function codecFor(type: TypeName): ValueCodec | undefined {
+  return codecs.get(type);
+}
+
+/** Codecs by DUMP tag. */
+export function codecByTag(tag: number): [TypeName, ValueCodec] | undefined {
+  for (const [type, codec] of codecs) if (codec.tag === tag) return [type as TypeName, codec];
+  return undefined;
+}
