@@ -1,3 +1,4 @@
+import { formatNotifyFlags, parseNotifyFlags } from './notify';
 import { globMatch } from './util/glob';
 
 /** Kinds of configuration values, each with its own parsing and CONFIG GET form. */
@@ -227,4 +228,12 @@ defineConfig(
   { name: 'replica-read-only', aliases: ['slave-read-only'], kind: 'bool', default: 'yes' },
   { name: 'lazyfree-lazy-user-flush', kind: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-del', kind: 'bool', default: 'no' },
+  {
+    name: 'notify-keyspace-events', kind: 'special', default: '',
+    parse: (value) => {
+      const flags = parseNotifyFlags(value);
+      if (flags === undefined) throw new Error('Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.');
+      return formatNotifyFlags(flags);
+    },
+  },
 );

@@ -150,6 +150,9 @@ export class RedisServer implements DbHost {
   public lfuDecayTime = 1;
   public encoding!: EncodingConfig;
 
+  /** Called after each PUBLISH (cluster nodes forward messages to their peers). */
+  public onPublish: ((channel: string, message: string) => void) | undefined;
+
   private listener: Listener | undefined;
   private nextClientId = 1;
   private readonly propagationListeners: PropagationListener[] = [];
@@ -667,8 +670,36 @@ export class RedisServer implements DbHost {
 
   public watch(c: Client, key: string): void {
     if (c.watching.some((w) => w.db === c.db && w.key === key)) return;
-    c.watching.push({ db: c.db, key });
+    // Remember whether the key was already logically expired: only a key that expires after
+    // WATCH counts as a change at EXEC.
+    const at = c.db.getExpire(key);
+    c.watching.push({ db: c.db, key, expired: at !== undefined && at <= c.now });
     c.db.watch(key, c);
+  }
+
+  /** Whether a watched key that was live at WATCH time has logically expired since (EXEC aborts). */
+  public watchedKeyExpired(c: Client): boolean {
+    for (const w of c.watching) {
+      if (w.expired) continue;
+      const at = w.db.getExpire(w.key);
+      if (at !== undefined && at <= c.now && w.db.dict.has(w.key)) return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Pub/Sub
+
+  /** PUBLISH: delivers locally; cluster layers add a hook to broadcast to the other nodes. */
+  public publish(channel: string, message: string): number {
+    const receivers = this.pubsub.publish(channel, message);
+    this.onPublish?.(channel, message);
+    return receivers;
+  }
+
+  /** SPUBLISH: delivers to shard channel subscribers of this node. */
+  public publishShard(channel: string, message: string): number {
+    return this.pubsub.publishShard(channel, message);
   }
 
   public unwatchAll(c: Client): void {

@@ -1,7 +1,9 @@
 import { commands as connection } from './connection';
 import { commands as keys } from './keys';
+import { commands as pubsub } from './pubsub';
 import { commands as server } from './server';
 import { commands as string } from './string';
+import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
 
 /** Every command family; each file exports its definitions. */
@@ -10,6 +12,8 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  transactions,
+  pubsub,
 ];
 
 export interface CommandTable {
