@@ -43,9 +43,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-elasticache/cdk-elasticache-go',
   },
 
-  // The local engine runs Lua scripts with fengari;
-  // it is plain JavaScript and ships inside the package.
-  bundledDeps: ['fengari@^0.1.5'],
+  // The local engine runs Lua scripts with fengari and makes its TLS certificates with node-forge;
+  // both are plain JavaScript and ship inside the package.
+  bundledDeps: ['fengari@^0.1.5', 'node-forge@^1.4.3'],
   devDeps: [
     '@types/node@^20',
     'ts-jest@^29.4.15',
@@ -57,6 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/memjs',
     'memcached@^2.2.2',
     '@types/memcached',
+    '@types/node-forge',
     'fast-check@^4',
     'esbuild@^0.28',
   ],

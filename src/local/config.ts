@@ -229,7 +229,9 @@ defineConfig(
   { name: 'lazyfree-lazy-user-flush', kind: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-del', kind: 'bool', default: 'no' },
   {
-    name: 'notify-keyspace-events', kind: 'special', default: '',
+    name: 'notify-keyspace-events',
+    kind: 'special',
+    default: '',
     parse: (value) => {
       const flags = parseNotifyFlags(value);
       if (flags === undefined) throw new Error('Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.');

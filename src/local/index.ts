@@ -6,3 +6,4 @@
 export { startRedisServer, RedisServer, RedisServerOptions, RunningRedisServer, EngineFlavor, ELASTICACHE_RESTRICTED } from './server';
 export { FakeClock, Clock, systemClock } from './store/clock';
 export { ListenerTls } from './net/listener';
+export { LocalCa, KeyAndCert } from './tls/ca';

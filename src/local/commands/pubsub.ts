@@ -1,6 +1,6 @@
 import type { Client } from '../client';
-import { globMatch } from '../util/glob';
 import { CommandDef } from './types';
+import { globMatch } from '../util/glob';
 
 type Kind = 'channel' | 'pattern' | 'shard';
 
@@ -15,51 +15,106 @@ export const commands: CommandDef[] = [
   unsubscribeCommand('punsubscribe', 'pattern', '2.0.0', 'Stops listening to messages published to channels that match one or more patterns.'),
   unsubscribeCommand('sunsubscribe', 'shard', '7.0.0', 'Stops listening to messages posted to shard channels.'),
   {
-    name: 'publish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], acl: [],
-    group: 'pubsub', since: '2.0.0', summary: 'Posts a message to a channel.', complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
+    name: 'publish',
+    arity: 3,
+    flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+    acl: [],
+    group: 'pubsub',
+    since: '2.0.0',
+    summary: 'Posts a message to a channel.',
+    complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     handler: (c, argv) => {
       const receivers = c.server.publish(argv[1], argv[2]);
       c.w.int(receivers);
     },
   },
   {
-    name: 'spublish', arity: 3, flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'], acl: [],
-    keys: { first: 1, last: 1, step: 1 }, keyAccess: 'read',
-    group: 'pubsub', since: '7.0.0', summary: 'Post a message to a shard channel', complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
+    name: 'spublish',
+    arity: 3,
+    flags: ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'],
+    acl: [],
+    keys: { first: 1, last: 1, step: 1 },
+    keyAccess: 'read',
+    group: 'pubsub',
+    since: '7.0.0',
+    summary: 'Post a message to a shard channel',
+    complexity: 'O(N) where N is the number of clients subscribed to the receiving shard channel.',
     handler: (c, argv) => c.w.int(c.server.publishShard(argv[1], argv[2])),
   },
   {
-    name: 'pubsub', arity: -2, flags: [], acl: [],
-    group: 'pubsub', since: '2.8.0', summary: 'A container for Pub/Sub commands.', complexity: 'Depends on subcommand.',
+    name: 'pubsub',
+    arity: -2,
+    flags: [],
+    acl: [],
+    group: 'pubsub',
+    since: '2.8.0',
+    summary: 'A container for Pub/Sub commands.',
+    complexity: 'Depends on subcommand.',
     subcommands: [
       {
-        name: 'channels', arity: -2, flags: ['pubsub', 'loading', 'stale'], acl: [],
-        group: 'pubsub', since: '2.8.0', summary: 'Returns the active channels.', complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
+        name: 'channels',
+        arity: -2,
+        flags: ['pubsub', 'loading', 'stale'],
+        acl: [],
+        group: 'pubsub',
+        since: '2.8.0',
+        summary: 'Returns the active channels.',
+        complexity: 'O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)',
         handler: (c, argv) => c.w.bulkArray(activeNames(c.server.pubsub.channels, argv[2])),
       },
       {
-        name: 'numsub', arity: -2, flags: ['pubsub', 'loading', 'stale'], acl: [],
-        group: 'pubsub', since: '2.8.0', summary: 'Returns a count of subscribers to channels.', complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
+        name: 'numsub',
+        arity: -2,
+        flags: ['pubsub', 'loading', 'stale'],
+        acl: [],
+        group: 'pubsub',
+        since: '2.8.0',
+        summary: 'Returns a count of subscribers to channels.',
+        complexity: 'O(N) for the NUMSUB subcommand, where N is the number of requested channels',
         handler: (c, argv) => numsub(c, c.server.pubsub.channels, argv),
       },
       {
-        name: 'numpat', arity: 2, flags: ['pubsub', 'loading', 'stale'], acl: [],
-        group: 'pubsub', since: '2.8.0', summary: 'Returns a count of unique pattern subscriptions.', complexity: 'O(1)',
+        name: 'numpat',
+        arity: 2,
+        flags: ['pubsub', 'loading', 'stale'],
+        acl: [],
+        group: 'pubsub',
+        since: '2.8.0',
+        summary: 'Returns a count of unique pattern subscriptions.',
+        complexity: 'O(1)',
         handler: (c) => c.w.int(c.server.pubsub.patterns.size),
       },
       {
-        name: 'shardchannels', arity: -2, flags: ['pubsub', 'loading', 'stale'], acl: [],
-        group: 'pubsub', since: '7.0.0', summary: 'Returns the active shard channels.', complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
+        name: 'shardchannels',
+        arity: -2,
+        flags: ['pubsub', 'loading', 'stale'],
+        acl: [],
+        group: 'pubsub',
+        since: '7.0.0',
+        summary: 'Returns the active shard channels.',
+        complexity: 'O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).',
         handler: (c, argv) => c.w.bulkArray(activeNames(c.server.pubsub.shardChannels, argv[2])),
       },
       {
-        name: 'shardnumsub', arity: -2, flags: ['pubsub', 'loading', 'stale'], acl: [],
-        group: 'pubsub', since: '7.0.0', summary: 'Returns the count of subscribers of shard channels.', complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
+        name: 'shardnumsub',
+        arity: -2,
+        flags: ['pubsub', 'loading', 'stale'],
+        acl: [],
+        group: 'pubsub',
+        since: '7.0.0',
+        summary: 'Returns the count of subscribers of shard channels.',
+        complexity: 'O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels',
         handler: (c, argv) => numsub(c, c.server.pubsub.shardChannels, argv),
       },
       {
-        name: 'help', arity: 2, flags: ['loading', 'stale'], acl: [],
-        group: 'pubsub', since: '6.2.0', summary: 'Returns helpful text about the different subcommands.', complexity: 'O(1)',
+        name: 'help',
+        arity: 2,
+        flags: ['loading', 'stale'],
+        acl: [],
+        group: 'pubsub',
+        since: '6.2.0',
+        summary: 'Returns helpful text about the different subcommands.',
+        complexity: 'O(1)',
         handler: (c) => c.w.bulkArray([
           'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
           'CHANNELS [<pattern>]',
@@ -83,9 +138,15 @@ export const commands: CommandDef[] = [
 
 function subscribeCommand(name: string, kind: Kind, arity: number, since: string, summary: string): CommandDef {
   return {
-    name, arity, flags: [...SUBSCRIBE_FLAGS], acl: [],
+    name,
+    arity,
+    flags: [...SUBSCRIBE_FLAGS],
+    acl: [],
     ...(kind === 'shard' ? { keys: { first: 1, last: -1, step: 1 }, keyAccess: 'read' as const } : {}),
-    group: 'pubsub', since, summary, complexity: 'O(N) where N is the number of channels to subscribe to.',
+    group: 'pubsub',
+    since,
+    summary,
+    complexity: 'O(N) where N is the number of channels to subscribe to.',
     handler: (c, argv) => {
       const event = name;
       for (let i = 1; i < argv.length; i++) {
@@ -101,9 +162,15 @@ function subscribeCommand(name: string, kind: Kind, arity: number, since: string
 
 function unsubscribeCommand(name: string, kind: Kind, since: string, summary: string): CommandDef {
   return {
-    name, arity: -1, flags: [...SUBSCRIBE_FLAGS], acl: [],
+    name,
+    arity: -1,
+    flags: [...SUBSCRIBE_FLAGS],
+    acl: [],
     ...(kind === 'shard' ? { keys: { first: 1, last: -1, step: 1 }, keyAccess: 'read' as const } : {}),
-    group: 'pubsub', since, summary, complexity: 'O(N) where N is the number of channels to unsubscribe.',
+    group: 'pubsub',
+    since,
+    summary,
+    complexity: 'O(N) where N is the number of channels to unsubscribe.',
     handler: (c, argv) => {
       const own = kind === 'channel' ? c.channels : kind === 'pattern' ? c.patterns : c.shardChannels;
       const names = argv.length > 1 ? argv.slice(1) : [...own];

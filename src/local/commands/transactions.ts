@@ -4,8 +4,14 @@ import { CommandDef, Errors, ReplyError } from './types';
 /** Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH. */
 export const commands: CommandDef[] = [
   {
-    name: 'multi', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['transaction'],
-    group: 'transactions', since: '1.2.0', summary: 'Starts a transaction.', complexity: 'O(1)',
+    name: 'multi',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    acl: ['transaction'],
+    group: 'transactions',
+    since: '1.2.0',
+    summary: 'Starts a transaction.',
+    complexity: 'O(1)',
     handler: (c) => {
       if (c.multi !== null) throw new ReplyError(Errors.NESTED_MULTI);
       c.multi = [];
@@ -14,13 +20,25 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'exec', arity: 1, flags: ['noscript', 'loading', 'stale', 'skip_slowlog'], acl: ['transaction'],
-    group: 'transactions', since: '1.2.0', summary: 'Executes all commands in a transaction.', complexity: 'Depends on commands in the transaction',
+    name: 'exec',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'skip_slowlog'],
+    acl: ['transaction'],
+    group: 'transactions',
+    since: '1.2.0',
+    summary: 'Executes all commands in a transaction.',
+    complexity: 'Depends on commands in the transaction',
     handler: exec,
   },
   {
-    name: 'discard', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['transaction'],
-    group: 'transactions', since: '2.0.0', summary: 'Discards a transaction.', complexity: 'O(N), when N is the number of queued commands',
+    name: 'discard',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    acl: ['transaction'],
+    group: 'transactions',
+    since: '2.0.0',
+    summary: 'Discards a transaction.',
+    complexity: 'O(N), when N is the number of queued commands',
     handler: (c) => {
       if (c.multi === null) throw new ReplyError(Errors.DISCARD_WITHOUT_MULTI);
       discard(c);
@@ -28,9 +46,15 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'watch', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['transaction'],
+    name: 'watch',
+    arity: -2,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    acl: ['transaction'],
     keys: { first: 1, last: -1, step: 1 },
-    group: 'transactions', since: '2.2.0', summary: 'Monitors changes to keys to determine the execution of a transaction.', complexity: 'O(1) for every key.',
+    group: 'transactions',
+    since: '2.2.0',
+    summary: 'Monitors changes to keys to determine the execution of a transaction.',
+    complexity: 'O(1) for every key.',
     handler: (c, argv) => {
       if (c.multi !== null) throw new ReplyError('ERR WATCH inside MULTI is not allowed');
       for (let i = 1; i < argv.length; i++) c.server.watch(c, argv[i]);
@@ -38,8 +62,14 @@ export const commands: CommandDef[] = [
     },
   },
   {
-    name: 'unwatch', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'], acl: ['transaction'],
-    group: 'transactions', since: '2.2.0', summary: 'Forgets about watched keys of a transaction.', complexity: 'O(1)',
+    name: 'unwatch',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'fast', 'allow_busy'],
+    acl: ['transaction'],
+    group: 'transactions',
+    since: '2.2.0',
+    summary: 'Forgets about watched keys of a transaction.',
+    complexity: 'O(1)',
     handler: (c) => {
       c.server.unwatchAll(c);
       c.w.ok();
