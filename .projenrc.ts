@@ -129,4 +129,10 @@ project.addTask('test:compat', {
   receiveArgs: true,
 });
 
+project.addTask('bench:redis', {
+  description: 'Benchmark the local Redis engine against redis-server (needs redis-server and redis-tools)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/redis.ts',
+  receiveArgs: true,
+});
+
 project.synth();
