@@ -701,7 +701,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
       snapshotWindow,
       preferredMaintenanceWindow: maintenanceWindow,
       autoMinorVersionUpgrade: props.autoMinorVersionUpgrade ?? true,
-      dataTieringEnabled: dataTiering,
+      // Only r6gd nodes tier data; leave the property out otherwise, as older engines predate it.
+      dataTieringEnabled: dataTiering ? true : undefined,
       networkType: props.networkType,
       snapshotName: props.snapshotName,
       snapshotArns: props.snapshotArns,
