@@ -11,11 +11,11 @@ import { MemcachedVersion } from './engine';
 import { NetworkType } from './network-type';
 import { CacheNodeType } from './node-type';
 import { CacheParameterGroup, ICacheParameterGroup } from './parameter-group';
-import { ICacheSubnetGroup } from './subnet-group';
 import { addConsumerTo } from './private/consumers';
 import { DEFAULT_PREFIX, prefixContract } from './private/contract';
 import { cacheNetwork } from './private/network';
 import { checkIdentifier, checkIntegerRange, checkNotBoth, checkPort, fail, parseMaintenanceWindow } from './private/validation';
+import { ICacheSubnetGroup } from './subnet-group';
 
 /** The default Memcached port. */
 const DEFAULT_PORT = 11211;

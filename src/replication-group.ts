@@ -16,7 +16,6 @@ import { CacheEngine, CacheEngineType } from './engine';
 import { NetworkType } from './network-type';
 import { CacheNodeType } from './node-type';
 import { CacheParameterGroup, ICacheParameterGroup } from './parameter-group';
-import { ICacheSubnetGroup } from './subnet-group';
 import { addConsumerTo } from './private/consumers';
 import { DEFAULT_PREFIX, prefixContract } from './private/contract';
 import { cacheNetwork } from './private/network';
@@ -24,6 +23,7 @@ import {
   checkIdentifier, checkIntegerRange, checkNotBoth, checkPort, checkSnapshotName, fail,
   parseMaintenanceWindow, parseSnapshotWindow, wholeDays, windowsOverlap,
 } from './private/validation';
+import { ICacheSubnetGroup } from './subnet-group';
 
 /** The default Valkey/Redis OSS port. */
 const DEFAULT_PORT = 6379;
@@ -880,7 +880,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
     checkNotBoth('parameterGroup', props.parameterGroup, 'parameters', props.parameters);
     const clusterOn = this.clusterMode.clusterEnabled;
     const params = props.parameters;
-    const appendOnly = params?.appendonly ?? (props.parameterGroup instanceof CacheParameterGroup ? props.parameterGroup.parameters.appendonly : undefined);
+    const givenGroup = props.parameterGroup instanceof CacheParameterGroup ? props.parameterGroup : undefined;
+    const appendOnly = params?.appendonly ?? givenGroup?.parameters.appendonly;
     if (appendOnly === 'yes' && !this.nodeType.supportsAof) {
       fail(`${this.nodeType.name} does not support append-only files: remove appendonly 'yes' or choose a current node type`);
     }

@@ -54,7 +54,9 @@ describe('CacheConsumer', () => {
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379,
+      IpProtocol: 'tcp',
+      FromPort: 6379,
+      ToPort: 6379,
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheSecurityGroup'), 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FnSecurityGroup'), 'GroupId'] },
     });

@@ -107,7 +107,9 @@ describe('ReplicationGroup', () => {
       const client = new ec2.SecurityGroup(stack, 'Client', { vpc });
       cache.connections.allowDefaultPortFrom(client);
       Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-        IpProtocol: 'tcp', FromPort: 6380, ToPort: 6380,
+        IpProtocol: 'tcp',
+        FromPort: 6380,
+        ToPort: 6380,
         SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Client'), 'GroupId'] },
       });
     });
@@ -446,6 +448,11 @@ describe('ReplicationGroup', () => {
       {
         testDescription: 'an AOF on T2 nodes',
         props: () => ({ nodeType: CacheNodeType.T2_SMALL, parameters: { appendonly: 'yes' } }),
+        errorMessage: "cache.t2.small does not support append-only files: remove appendonly 'yes' or choose a current node type",
+      },
+      {
+        testDescription: 'an AOF parameter group on T2 nodes',
+        props: (s) => ({ nodeType: CacheNodeType.T2_SMALL, parameterGroup: new CacheParameterGroup(s, 'Pg', { engine: CacheEngine.VALKEY_8_1, parameters: { appendonly: 'yes' } }) }),
         errorMessage: "cache.t2.small does not support append-only files: remove appendonly 'yes' or choose a current node type",
       },
       {

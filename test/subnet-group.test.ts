@@ -1,6 +1,7 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
 import { testStack, testVpc } from './util';
 import { CacheSubnetGroup } from '../src';
 
@@ -47,8 +48,8 @@ describe('CacheSubnetGroup', () => {
   });
 
   test('generated names stay within 255 characters for deep paths', () => {
-    let scope: any = stack;
-    for (let i = 0; i < 20; i++) scope = new (require('constructs').Construct)(scope, `VeryLongConstructIdNumber${i}`);
+    let scope: Construct = stack;
+    for (let i = 0; i < 20; i++) scope = new Construct(scope, `VeryLongConstructIdNumber${i}`);
     const group = new CacheSubnetGroup(scope, 'Subnets', { vpc });
     const name: string = (group.node.defaultChild as any).cacheSubnetGroupName;
     expect(name.length).toBeLessThanOrEqual(255);

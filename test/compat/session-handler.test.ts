@@ -45,8 +45,13 @@ describe('session-cache handler on redis-server', () => {
     server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     await waitForPing(port);
     Object.assign(process.env, {
-      CACHE_ENGINE: 'redis', CACHE_MODE: 'standalone', CACHE_HOST: '127.0.0.1', CACHE_PORT: String(port),
-      CACHE_TLS: 'false', CACHE_AUTH: 'none', CACHE_ID: 'local',
+      CACHE_ENGINE: 'redis',
+      CACHE_MODE: 'standalone',
+      CACHE_HOST: '127.0.0.1',
+      CACHE_PORT: String(port),
+      CACHE_TLS: 'false',
+      CACHE_AUTH: 'none',
+      CACHE_ID: 'local',
     });
   });
 
