@@ -60,6 +60,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/node-forge',
     'fast-check@^4',
     'esbuild@^0.28',
+    // The session-cache example's handler reads the AUTH token from Secrets Manager (the Lambda
+    // runtime ships this client; the example only needs it for type checks and lint).
+    '@aws-sdk/client-secrets-manager@^3',
   ],
 
   jestOptions: {
