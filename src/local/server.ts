@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type * as net from 'node:net';
 import { Acl } from './acl';
 import { BlockState, Client } from './client';
+import type { ClusterTopology } from './cluster';
 import { buildCommandTable } from './commands';
+import { localNodes } from './commands/replication';
+import { setInfoSection } from './commands/server';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
+import { ReplicationState, replicationInfo } from './replication';
 import { DoubleStyle } from './resp/reply';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
@@ -137,6 +141,8 @@ export class RedisServer implements DbHost {
   public dirty = 0;
   /** Role: a replica refuses writes from ordinary clients and keeps expired keys until told. */
   public role: 'master' | 'replica' = 'master';
+  /** Set while a replica applies its primary's write stream (see DbHost). */
+  public applyingPrimaryStream = false;
 
   // Values cached from the configuration (read on hot paths).
   public maxmemory = 0;
@@ -150,6 +156,10 @@ export class RedisServer implements DbHost {
   public lfuDecayTime = 1;
   public encoding!: EncodingConfig;
 
+  /** Replication: this node's links as a primary or as a replica. */
+  public readonly replication: ReplicationState;
+  /** The cluster this node belongs to (cluster mode enabled), if any. */
+  public cluster: ClusterTopology | undefined;
   /** Called after each PUBLISH (cluster nodes forward messages to their peers). */
   public onPublish: ((channel: string, message: string) => void) | undefined;
 
@@ -193,6 +203,8 @@ export class RedisServer implements DbHost {
     this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this));
     this.blockingKeys = Array.from({ length: databases }, () => new Map<string, Client[]>());
 
+    this.replication = new ReplicationState(this);
+    setInfoSection(this, 'replication', replicationInfo);
     const table = buildCommandTable();
     this.commands = table.byName;
     this.commandList = table.list;
@@ -230,6 +242,7 @@ export class RedisServer implements DbHost {
         socket.write('-ERR max number of clients reached\r\n');
       },
     });
+    localNodes.set(`${this.host}:${this.port}`, this);
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
     this.cron.unref();
@@ -237,6 +250,9 @@ export class RedisServer implements DbHost {
 
   /** Closes every connection and the listener. */
   public async stop(): Promise<void> {
+    if (localNodes.get(`${this.host}:${this.port}`) === this) localNodes.delete(`${this.host}:${this.port}`);
+    this.replication.master?.stop();
+    for (const link of [...this.replication.replicas]) link.stop();
     if (this.cron) clearInterval(this.cron);
     this.cron = undefined;
     for (const c of [...this.clients.values()]) {
@@ -333,7 +349,14 @@ export class RedisServer implements DbHost {
         return;
       }
     }
-    if (this.maxmemory > 0 && cmd.denyOom && !this.freeMemoryIfNeeded()) {
+    if (this.cluster !== undefined && c.kind !== 'master') {
+      const redirect = this.cluster.route(c, cmd, argv);
+      if (redirect !== null) {
+        this.reject(c, redirect, cmd);
+        return;
+      }
+    }
+    if (this.maxmemory > 0 && cmd.denyOom && c.kind !== 'master' && !this.freeMemoryIfNeeded()) {
       this.reject(c, Errors.OOM, cmd);
       return;
     }
@@ -351,6 +374,8 @@ export class RedisServer implements DbHost {
       return;
     }
     this.call(c, cmd, argv);
+    // ASKING lets exactly one following command into an importing slot.
+    if (c.asking && cmd.name !== 'asking') c.asking = false;
   }
 
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */

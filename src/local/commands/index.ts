@@ -1,6 +1,8 @@
+import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
 import { commands as keys } from './keys';
 import { commands as pubsub } from './pubsub';
+import { commands as replication } from './replication';
 import { commands as server } from './server';
 import { commands as string } from './string';
 import { commands as transactions } from './transactions';
@@ -14,6 +16,8 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   string,
   transactions,
   pubsub,
+  replication,
+  cluster,
 ];
 
 export interface CommandTable {
