@@ -8,14 +8,14 @@
 export class UnresolvedError extends Error {}
 
 export interface ResolveContext {
+  readonly account: string;
+  readonly region: string;
   /** Ref of a resource or parameter; undefined when not known locally. */
   ref(logicalId: string): string | undefined;
   /** Fn::GetAtt; undefined when not known locally. */
   getAtt(logicalId: string, attribute: string): string | undefined;
   /** The value of a Secrets Manager secret (by ARN or name), for dynamic references. */
   secretValue(secretId: string): string | undefined;
-  readonly account: string;
-  readonly region: string;
 }
 
 /** Resolves a template value to plain JSON; throws UnresolvedError for what is not local. */

@@ -277,7 +277,9 @@ export class LocalElastiCache {
   private aclUsers(spec: RedisCacheSpec): string[] {
     if (spec.userGroups.length === 0) return [];
     const groups = this.spec.userGroups.filter((g) => spec.userGroups.includes(g.userGroupId) || spec.userGroups.includes(g.logicalId));
-    const users = groups.flatMap((g) => g.userIds.map((id) => this.spec.users.find((u) => u.userId === id)).filter((u): u is UserSpec => u !== undefined));
+    const users = groups
+      .flatMap((g) => g.userIds.map((id) => this.spec.users.find((u) => u.userId === id)))
+      .filter((u): u is UserSpec => u !== undefined);
     const rules = users.map((u) => aclRules(u));
     // Without a user named 'default' in the group, the default user cannot be used.
     if (!users.some((u) => u.userName === 'default')) rules.push('default off resetpass -@all');
@@ -291,7 +293,8 @@ export class LocalElastiCache {
         environment = ((r.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables) ?? {};
       } else if (r.Type === 'AWS::ECS::TaskDefinition') {
         environment = {};
-        for (const container of (r.Properties?.ContainerDefinitions as Array<{ Environment?: Array<{ Name: string; Value: unknown }> }> | undefined) ?? []) {
+        const containers = (r.Properties?.ContainerDefinitions ?? []) as Array<{ Environment?: Array<{ Name: string; Value: unknown }> }>;
+        for (const container of containers) {
           for (const e of container.Environment ?? []) environment[e.Name] = e.Value;
         }
       } else if (r.Type === 'AWS::SSM::Parameter') {

@@ -36,6 +36,14 @@ export interface LocalShard {
  * DNS names do.
  */
 export class LocalRedisGroup {
+  /** Starts every node, links replicas, assigns slots and opens the endpoints. */
+  public static async start(spec: RedisCacheSpec, settings: GroupNodeSettings): Promise<LocalRedisGroup> {
+    const group = new LocalRedisGroup(spec, settings);
+    await group.startShards(spec.shards);
+    await group.openEndpoints();
+    return group;
+  }
+
   public readonly shards: LocalShard[] = [];
   public readonly cluster: ClusterTopology | undefined;
   /** Primary endpoint (cluster mode disabled), configuration endpoint (cluster mode), endpoint (serverless). */
@@ -48,14 +56,6 @@ export class LocalRedisGroup {
 
   private constructor(public readonly spec: RedisCacheSpec, private readonly settings: GroupNodeSettings) {
     this.cluster = spec.clusterMode ? new ClusterTopology() : undefined;
-  }
-
-  /** Starts every node, links replicas, assigns slots and opens the endpoints. */
-  public static async start(spec: RedisCacheSpec, settings: GroupNodeSettings): Promise<LocalRedisGroup> {
-    const group = new LocalRedisGroup(spec, settings);
-    await group.startShards(spec.shards);
-    await group.openEndpoints();
-    return group;
   }
 
   /** All nodes, primaries first within each shard. */
