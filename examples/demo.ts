@@ -2,11 +2,14 @@
  * `npm run demo`: synthesizes the session-cache example in-process and reports, from the
  * synthesized CloudFormation template alone, each cache's topology and what each consumer
  * receives: the connection contract variables, the security group rule and the secret grant.
+ * Then it starts the same topology on the local engine and runs the example's Lambda handler
+ * against it, with the environment the function would get in AWS.
  */
 import * as fs from 'fs';
 import { App } from 'aws-cdk-lib';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { SessionCacheStack } from './session-cache/app';
+import { LocalElastiCache } from '../src/local';
 
 type Json = any;
 
@@ -156,6 +159,66 @@ export function describeAssembly(assembly: CloudAssembly): string[] {
   return lines;
 }
 
+/** Shortens secrets and certificates for printing. */
+function displayValue(name: string, value: string): string {
+  if (name.endsWith('_PASSWORD')) return `${value.slice(0, 4)}… (${value.length} characters, from the local secret)`;
+  if (name.endsWith('_TLS_CA')) return '<PEM of the local CA>';
+  return value;
+}
+
+/**
+ * Starts the session-cache stack on the local engine and runs its handler: a session is stored,
+ * read back through the primary, and read from a replica through the reader endpoint.
+ */
+export async function runLocally(log: (line: string) => void = console.log): Promise<void> {
+  const app = demoApp();
+  const stack = new SessionCacheStack(app, 'SessionCache');
+  const started = Date.now();
+  const local = await LocalElastiCache.start(stack);
+  try {
+    log(`Local engine: started ${local.caches.length} cache(s) of ${local.stackName} in ${Date.now() - started} ms`);
+    for (const cache of local.caches) {
+      const nodes = cache.group?.nodes.length ?? 0;
+      log(`  ${cache.path?.replace(/\/Resource$/, '') ?? cache.logicalId}: ${cache.engine}, ${cache.mode}, ${nodes} node(s), TLS ${cache.tls ? 'on' : 'off'}`);
+      log(`    endpoint ${cache.endpoint.host}:${cache.endpoint.port}${cache.readerEndpoint ? `, reader ${cache.readerEndpoint.host}:${cache.readerEndpoint.port}` : ''}`);
+    }
+    const consumer = 'SessionCache/SessionHandler';
+    const env = local.env(consumer);
+    log('');
+    log(`Environment of ${consumer} (what it gets in AWS, pointing at the local endpoints):`);
+    for (const [k, v] of Object.entries(env).sort()) log(`  ${k}=${displayValue(k, v)}`);
+
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const session = require('./session-cache/handler') as typeof import('./session-cache/handler');
+      log('');
+      const put = await session.handler({ action: 'put', sessionId: 'demo-user', data: { user: 'ana', cart: ['book', 'lamp'] }, ttlSeconds: 1800 });
+      log(`handler({ action: 'put', sessionId: 'demo-user', ... }) -> ${JSON.stringify(put)}`);
+      const got = await session.handler({ action: 'get', sessionId: 'demo-user' });
+      log(`handler({ action: 'get', sessionId: 'demo-user' })      -> ${JSON.stringify(got)}`);
+      const missing = await session.handler({ action: 'get', sessionId: 'nobody' });
+      log(`handler({ action: 'get', sessionId: 'nobody' })         -> ${JSON.stringify(missing)}`);
+      await session.close();
+    } finally {
+      process.env = saved;
+    }
+    const cache = local.caches[0];
+    const replica = cache.group?.shards[0].replicas[0];
+    if (replica) {
+      const value = replica.dbs[0].get('session:demo-user', Date.now(), false);
+      log(`replica ${replica.host}:${replica.port} holds session:demo-user = ${typeof value === 'string' ? value : '(missing)'}`);
+    }
+  } finally {
+    await local.stop();
+  }
+}
+
 if (require.main === module) {
   for (const line of report()) console.log(line);
+  runLocally().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }
