@@ -138,4 +138,10 @@ project.addTask('bench:redis', {
   receiveArgs: true,
 });
 
+project.addTask('bench:topology', {
+  description: 'Benchmark local topology start time and cluster throughput against a redis-server cluster',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/topology.ts',
+  receiveArgs: true,
+});
+
 project.synth();

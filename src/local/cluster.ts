@@ -143,7 +143,8 @@ export class ClusterTopology {
 
   private install(server: RedisServer): void {
     server.cluster = this;
-    for (const db of server.dbs) db.enableSlotIndex();
+    // Cluster mode has one database (SELECT is refused).
+    server.dbs[0].enableSlotIndex();
   }
 
   /**

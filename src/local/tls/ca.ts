@@ -12,6 +12,17 @@ export interface KeyAndCert {
  * `env()`'s CACHE_TLS_CA) trust it, as clients trust ElastiCache's public certificates in AWS.
  */
 export class LocalCa {
+  private static sharedCa: LocalCa | undefined;
+
+  /**
+   * The CA of this process, created on first use. Key generation and signing take tens of
+   * milliseconds, so topologies started one after another in a test run share it.
+   */
+  public static shared(): LocalCa {
+    LocalCa.sharedCa ??= LocalCa.create();
+    return LocalCa.sharedCa;
+  }
+
   /** Creates a new CA with a fresh 2048-bit RSA key, valid for a year. */
   public static create(commonName = 'cdk-elasticache local CA'): LocalCa {
     const keys = rsaKeyPair();
@@ -35,6 +46,7 @@ export class LocalCa {
 
   /** The CA certificate (PEM): what clients trust. */
   public readonly certPem: string;
+  private readonly issued = new Map<string, KeyAndCert>();
 
   private constructor(private readonly cert: forge.pki.Certificate, private readonly key: forge.pki.rsa.PrivateKey) {
     this.certPem = forge.pki.certificateToPem(cert);
@@ -45,6 +57,9 @@ export class LocalCa {
    * names), e.g. `['localhost', '127.0.0.1']`.
    */
   public issue(names: readonly string[], commonName = names[0] ?? 'localhost'): KeyAndCert {
+    const id = `${commonName}|${names.join(',')}`;
+    const cached = this.issued.get(id);
+    if (cached !== undefined) return cached;
     const keys = rsaKeyPair();
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
@@ -64,7 +79,9 @@ export class LocalCa {
       },
     ]);
     cert.sign(this.key, forge.md.sha256.create());
-    return { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) };
+    const issued = { key: forge.pki.privateKeyToPem(keys.privateKey), cert: forge.pki.certificateToPem(cert) };
+    this.issued.set(id, issued);
+    return issued;
   }
 }
 

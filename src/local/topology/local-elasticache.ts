@@ -199,7 +199,7 @@ export class LocalElastiCache {
     const needsTls = this.spec.caches.some((c) => c.tls);
     let tls: ListenerTls | undefined;
     if (needsTls) {
-      const ca = LocalCa.create();
+      const ca = LocalCa.shared();
       this.caCertificate = ca.certPem;
       tls = ca.issue(['localhost', this.options.host ?? '127.0.0.1']);
     }
