@@ -1,3 +1,4 @@
+import { commands as bitmap } from './bitmap';
 import { commands as connection } from './connection';
 import { commands as keys } from './keys';
 import { commands as server } from './server';
@@ -10,6 +11,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  bitmap,
 ];
 
 export interface CommandTable {
