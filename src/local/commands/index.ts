@@ -1,5 +1,6 @@
 import { commands as bitmap } from './bitmap';
 import { commands as connection } from './connection';
+import { commands as hyperloglog } from './hyperloglog';
 import { commands as keys } from './keys';
 import { commands as server } from './server';
 import { commands as string } from './string';
@@ -12,6 +13,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   keys,
   string,
   bitmap,
+  hyperloglog,
 ];
 
 export interface CommandTable {
