@@ -1,6 +1,6 @@
 import { CompatPair } from './harness';
-import { elementRegister, HLL_REGISTERS } from '../../src/local/store/hll';
 import { makeListOnBoth } from './wrong-type';
+import { elementRegister, HLL_REGISTERS } from '../../src/local/store/hll';
 
 type Req = string[];
 

@@ -1,10 +1,10 @@
 import type { Client } from '../client';
 import { Notify } from '../notify';
-import type { Entry } from '../store/db';
 import { is, isLongString } from './args';
 import { keyChanged, lookupEntry, lookupRead, notify } from './keyspace';
 import { greaterThan, indexArg, JS_STRING_MAX, smallLong } from './string';
 import { CommandDef, Errors, ReplyError } from './types';
+import type { Entry } from '../store/db';
 
 /**
  * Bitmap commands: bit-level access to string values. Bits are numbered from the most significant
@@ -451,6 +451,21 @@ function bitfieldType(arg: string): { signed: boolean; bits: number } {
   return { signed, bits };
 }
 
+/** A BITFIELD operation name with enough arguments after it; otherwise a syntax error. */
+function operationKind(sub: string, remaining: number): BitfieldOp['kind'] {
+  if (is(sub, 'GET') && remaining >= 2) return 'get';
+  if (is(sub, 'SET') && remaining >= 3) return 'set';
+  if (is(sub, 'INCRBY') && remaining >= 3) return 'incrby';
+  throw new ReplyError(Errors.SYNTAX);
+}
+
+function overflowMode(arg: string): number {
+  if (is(arg, 'WRAP')) return WRAP;
+  if (is(arg, 'SAT')) return SAT;
+  if (is(arg, 'FAIL')) return FAIL;
+  throw new ReplyError('ERR Invalid OVERFLOW type specified');
+}
+
 /** BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment | OVERFLOW WRAP|SAT|FAIL] ... */
 function bitfield(c: Client, argv: string[], readOnlyCommand: boolean): void {
   const ops: BitfieldOp[] = [];
@@ -460,20 +475,11 @@ function bitfield(c: Client, argv: string[], readOnlyCommand: boolean): void {
   for (let j = 2; j < argv.length; j++) {
     const remaining = argv.length - j - 1;
     const sub = argv[j];
-    let kind: BitfieldOp['kind'];
-    if (is(sub, 'GET') && remaining >= 2) kind = 'get';
-    else if (is(sub, 'SET') && remaining >= 3) kind = 'set';
-    else if (is(sub, 'INCRBY') && remaining >= 3) kind = 'incrby';
-    else if (is(sub, 'OVERFLOW') && remaining >= 1) {
-      const type = argv[++j];
-      if (is(type, 'WRAP')) overflow = WRAP;
-      else if (is(type, 'SAT')) overflow = SAT;
-      else if (is(type, 'FAIL')) overflow = FAIL;
-      else throw new ReplyError('ERR Invalid OVERFLOW type specified');
+    if (is(sub, 'OVERFLOW') && remaining >= 1) {
+      overflow = overflowMode(argv[++j]);
       continue;
-    } else {
-      throw new ReplyError(Errors.SYNTAX);
     }
+    const kind = operationKind(sub, remaining);
     const { signed, bits } = bitfieldType(argv[j + 1]);
     const offset = bitOffset(c, argv[j + 2], true, bits);
     let value = 0n;

@@ -1,11 +1,11 @@
 import type { Client } from '../client';
 import { Notify } from '../notify';
+import { keyChanged, lookupEntry, lookupRead, notify } from './keyspace';
+import { CommandDef, Errors, ReplyError } from './types';
 import type { Entry } from '../store/db';
 import {
   cachedCountOf, estimateRegisters, Hll, HLL_DENSE, HLL_REGISTERS, HLL_SPARSE, isHllString,
 } from '../store/hll';
-import { keyChanged, lookupEntry, lookupRead, notify } from './keyspace';
-import { CommandDef, Errors, ReplyError } from './types';
 
 /**
  * HyperLogLog commands. A sketch is an ordinary string value in the real server's byte layout

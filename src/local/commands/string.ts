@@ -1,9 +1,9 @@
 import type { Client } from '../client';
 import { Notify } from '../notify';
-import { addLongDouble, formatLongDouble, parseLongDouble } from '../util/long-double';
 import { fitsLong, is, isLongString } from './args';
 import { deleteKey, keyChanged, lookupEntry, lookupRead, lookupWrite, notify, readString } from './keyspace';
 import { CommandDef, Errors, ReplyError } from './types';
+import { addLongDouble, formatLongDouble, parseLongDouble } from '../util/long-double';
 
 /** Largest value of a string (proto-max-bulk-len's default and the string limit). */
 export const STRING_MAX = 512 * 1024 * 1024;
@@ -740,10 +740,13 @@ function lcs(c: Client, argv: string[]): void {
   let minMatchLen = 0;
   for (let i = 3; i < argv.length; i++) {
     const opt = argv[i];
-    if (is(opt, 'IDX')) getIdx = true;
-    else if (is(opt, 'LEN')) getLen = true;
-    else if (is(opt, 'WITHMATCHLEN')) withMatchLen = true;
-    else if (is(opt, 'MINMATCHLEN') && i + 1 < argv.length) {
+    if (is(opt, 'IDX')) {
+      getIdx = true;
+    } else if (is(opt, 'LEN')) {
+      getLen = true;
+    } else if (is(opt, 'WITHMATCHLEN')) {
+      withMatchLen = true;
+    } else if (is(opt, 'MINMATCHLEN') && i + 1 < argv.length) {
       minMatchLen = indexArg(argv[++i]);
       if (minMatchLen < 0) minMatchLen = 0;
     } else {

@@ -58,14 +58,18 @@ function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
   productHi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
 }
 
-/** Result registers of {@link murmurHash64A}. */
-export let hashHi = 0;
-export let hashLo = 0;
+/** Result registers of {@link hash}. */
+let hashHi = 0;
+let hashLo = 0;
 
-/**
- * MurmurHash64A of a byte string (little-endian 8-byte blocks), into hashHi:hashLo.
- */
-export function murmurHash64A(s: string, seed: number = SEED): void {
+/** MurmurHash64A of a byte string, as [high 32 bits, low 32 bits] (for tests and tools). */
+export function murmurHash64A(s: string, seed: number = SEED): [number, number] {
+  hash(s, seed);
+  return [hashHi, hashLo];
+}
+
+/** MurmurHash64A of a byte string (little-endian 8-byte blocks), into hashHi:hashLo. */
+function hash(s: string, seed: number): void {
   const len = s.length;
   mul64(0, len, M_HI, M_LO);
   let hHi = productHi;
@@ -111,7 +115,7 @@ function trailingZeros(x: number): number {
  * (51 when all 50 are zero).
  */
 export function elementRegister(element: string): number {
-  murmurHash64A(element);
+  hash(element, SEED);
   const index = hashLo & (HLL_REGISTERS - 1);
   const low = hashLo >>> 14; // 18 bits
   let value: number;
