@@ -196,13 +196,15 @@ describe('string commands against redis-server', () => {
     ]);
   });
 
-  test('APPEND beyond proto-max-bulk-len', async () => {
+  test('APPEND, SETRANGE and LCS beyond proto-max-bulk-len', async () => {
     const small = await CompatPair.start({ config: { 'proto-max-bulk-len': '1048576' } });
     try {
       const chunk = 'x'.repeat(600_000);
       await small.expectSame([
         ['APPEND', 'k', chunk], ['APPEND', 'k', chunk], ['STRLEN', 'k'], ['SETRANGE', 'k', '1048575', 'y'],
         ['SETRANGE', 'k', '1048575', 'yz'], ['SETRANGE', 'k', '1048576', 'y'], ['STRLEN', 'k'],
+        ['SET', 'a', 'x'.repeat(500)], ['SET', 'b', 'y'.repeat(500)], ['LCS', 'a', 'b', 'LEN'], ['SET', 'b', 'y'.repeat(600)],
+        ['LCS', 'a', 'b', 'LEN'], ['LCS', 'a', 'b'],
       ]);
     } finally {
       await small.stop();
