@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Engine } from './engine';
+import { Engine } from './strings-harness';
 
 const redis = () => new Engine({ engine: 'redis', version: '7.0.15' });
 const valkey = () => new Engine({ engine: 'valkey' });

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Engine } from './engine';
+import { Engine } from './strings-harness';
 import { elementRegister, Hll, HLL_REGISTERS, murmurHash64A } from '../../../src/local/store/hll';
 
 const redis = () => new Engine({ engine: 'redis', version: '7.0.15' });

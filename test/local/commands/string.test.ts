@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Engine } from './engine';
+import { Engine } from './strings-harness';
 import { greaterThan, indexArg, smallLong } from '../../../src/local/commands/string';
 import { addLongDouble, formatLongDouble, LongDouble, parseLongDouble } from '../../../src/local/util/long-double';
 
