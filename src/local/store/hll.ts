@@ -177,8 +177,8 @@ export class Hll {
 
   /** A sketch from a string value already checked with {@link isHllString}. */
   public static fromString(s: string): Hll {
-    const b = new Uint8Array(s.length + 8);
-    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    const b = Buffer.alloc(s.length + 8);
+    b.write(s, 0, 'latin1');
     return new Hll(b, s.length);
   }
 
