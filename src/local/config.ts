@@ -42,7 +42,7 @@ const MEMORY_UNITS: Record<string, number> = {
 export function parseMemory(value: string): number | undefined {
   const m = /^(-?\d+)([a-zA-Z]*)$/.exec(value);
   if (!m) return undefined;
-  const unit = MEMORY_UNITS[m[2].toLowerCase()];
+  const unit = m[2] === '' ? 1 : MEMORY_UNITS[m[2].toLowerCase()];
   if (unit === undefined) return undefined;
   return Number(m[1]) * unit;
 }

@@ -1,5 +1,7 @@
+import { commands as bitmap } from './bitmap';
 import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
+import { commands as hyperloglog } from './hyperloglog';
 import { commands as keys } from './keys';
 import { commands as pubsub } from './pubsub';
 import { commands as replication } from './replication';
@@ -18,6 +20,8 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   pubsub,
   replication,
   cluster,
+  bitmap,
+  hyperloglog,
 ];
 
 export interface CommandTable {
