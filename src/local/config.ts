@@ -28,7 +28,6 @@ export interface ConfigParam {
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-  '': 1,
   'b': 1,
   'k': 1000,
   'kb': 1024,
