@@ -1,4 +1,4 @@
-import { SLOTS, keySlot } from './slot';
+import { keySlot } from './slot';
 import { KEY_OVERHEAD, MemoryCounter, RObject, RValue, valueBytes } from './types';
 
 /** What a database needs from its server. */
@@ -53,7 +53,7 @@ export class Db {
   /** Clients watching each key. */
   public readonly watched = new Map<string, Set<Watcher>>();
   /** Per-slot key sets, maintained only in cluster mode. */
-  private slotKeys: Array<Set<string> | undefined> | null = null;
+  private slotKeys: Map<number, Set<string>> | null = null;
   /** Sum of the TTLs sampled by the active expire cycle, for INFO keyspace avg_ttl. */
   public avgTtl = 0;
 
@@ -206,7 +206,7 @@ export class Db {
     this.keys.length = 0;
     this.expires.clear();
     this.volatile.length = 0;
-    if (this.slotKeys !== null) this.slotKeys = new Array(SLOTS);
+    if (this.slotKeys !== null) this.slotKeys = new Map();
     this.avgTtl = 0;
     return removed;
   }
@@ -329,16 +329,16 @@ export class Db {
   /** Starts maintaining per-slot key sets (cluster mode). */
   public enableSlotIndex(): void {
     if (this.slotKeys !== null) return;
-    this.slotKeys = new Array(SLOTS);
+    this.slotKeys = new Map();
     for (const key of this.dict.keys()) this.slotAdd(key);
   }
 
   public countKeysInSlot(slot: number): number {
-    return this.slotKeys?.[slot]?.size ?? 0;
+    return this.slotKeys?.get(slot)?.size ?? 0;
   }
 
   public keysInSlot(slot: number, count: number): string[] {
-    const set = this.slotKeys?.[slot];
+    const set = this.slotKeys?.get(slot);
     if (set === undefined) return [];
     const out: string[] = [];
     for (const key of set) {
@@ -350,15 +350,21 @@ export class Db {
 
   private slotAdd(key: string): void {
     const slot = keySlot(key);
-    const index = this.slotKeys as Array<Set<string> | undefined>;
-    (index[slot] ??= new Set()).add(key);
+    const index = this.slotKeys as Map<number, Set<string>>;
+    let set = index.get(slot);
+    if (set === undefined) {
+      set = new Set();
+      index.set(slot, set);
+    }
+    set.add(key);
   }
 
   private slotRemove(key: string): void {
     const slot = keySlot(key);
-    const set = (this.slotKeys as Array<Set<string> | undefined>)[slot];
+    const index = this.slotKeys as Map<number, Set<string>>;
+    const set = index.get(slot);
     if (set === undefined) return;
     set.delete(key);
-    if (set.size === 0) (this.slotKeys as Array<Set<string> | undefined>)[slot] = undefined;
+    if (set.size === 0) index.delete(slot);
   }
 }
