@@ -1,4 +1,5 @@
 import { commands as connection } from './connection';
+import { commands as hash } from './hash';
 import { commands as keys } from './keys';
 import { commands as server } from './server';
 import { commands as string } from './string';
@@ -10,6 +11,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  hash,
 ];
 
 export interface CommandTable {
