@@ -2,6 +2,7 @@ import { commands as connection } from './connection';
 import { commands as hash } from './hash';
 import { commands as keys } from './keys';
 import { commands as server } from './server';
+import { commands as set } from './set';
 import { commands as string } from './string';
 import { Command, CommandDef } from './types';
 
@@ -12,6 +13,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   keys,
   string,
   hash,
+  set,
 ];
 
 export interface CommandTable {
