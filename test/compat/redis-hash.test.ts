@@ -1,4 +1,5 @@
 import { EventTap } from './events';
+import { ReplicationTap } from './replication';
 import { CompatPair } from './harness';
 import { itemsOf, unordered, unorderedScan } from './unordered';
 import { parseNotifyFlags } from '../../src/local/notify';
@@ -280,6 +281,22 @@ describe('hash commands against redis-server', () => {
       tap.detach(pair);
       await pair.realClient.call('CONFIG', 'SET', 'notify-keyspace-events', '');
       pair.local.server.notifyFlags = 0;
+    }
+  });
+
+  test('replication stream: HINCRBYFLOAT as HSET of the result, the rest as sent', async () => {
+    const tap = await ReplicationTap.attach(pair);
+    try {
+      await pair.expectSame([
+        ['HSET', 'h', 'a', '1'], ['HINCRBYFLOAT', 'h', 'f', '10.5'], ['HINCRBYFLOAT', 'h', 'f', '1e-3'], ['HINCRBYFLOAT', 'h', 'f', 'x'],
+        ['HINCRBY', 'h', 'n', '-4'], ['HSETNX', 'h', 'a', '2'], ['HDEL', 'h', 'zz'], ['HMSET', 'h', 'b', '2'], ['HDEL', 'h', 'a', 'b'],
+        ['HRANDFIELD', 'h', '2'],
+      ]);
+      const { real, local } = await tap.take();
+      expect(local).toEqual(real);
+      expect(real).toContainEqual(['HSET', 'h', 'f', '10.501']);
+    } finally {
+      tap.close();
     }
   });
 });

@@ -35,18 +35,20 @@ export function parsePositiveCount(arg: string): number {
 }
 
 /**
- * Largest reply a "may repeat" random command (negative count) builds. The real server streams
- * such a reply until the client's output buffer limit closes the connection, or until memory
- * runs out when (as by default) normal clients have no limit; here the connection is closed
- * once the reply passes this size, and the server keeps serving everyone else.
+ * Largest reply a "may repeat" random command (negative count) builds, in bytes. The real server
+ * streams such a reply until the client's output buffer limit closes the connection, or until
+ * memory runs out when (as by default) normal clients have no limit; here the connection is
+ * closed once the reply passes this size, and the server keeps serving everyone else.
+ * Adjustable for tests.
  */
-export const RANDOM_REPLY_LIMIT = 256 * 1024 * 1024;
+export const replyLimits = { random: 256 * 1024 * 1024 };
 
 /**
  * Called while writing a long random reply that started at `mark` in the output: false (and the
- * reply discarded, the connection marked to close) once it passes {@link RANDOM_REPLY_LIMIT}.
+ * reply discarded, the connection marked to close) once it passes `replyLimits.random`.
  */
-export function withinReplyLimit(c: Client, mark: number, limit = RANDOM_REPLY_LIMIT): boolean {
+export function withinReplyLimit(c: Client, mark: number): boolean {
+  const limit = replyLimits.random;
   if (c.w.out.length - mark <= limit) return true;
   c.w.out = c.w.out.slice(0, mark);
   c.closeAfterReply = true;

@@ -33,7 +33,7 @@ export function compareIntStrings(a: string, b: string): number {
   let cmp: number;
   if (a.length !== b.length) cmp = a.length < b.length ? -1 : 1;
   else cmp = a < b ? -1 : a > b ? 1 : 0;
-  return negA ? -cmp : cmp;
+  return negA && cmp !== 0 ? -cmp : cmp;
 }
 
 /**
