@@ -1,6 +1,6 @@
 import { EventTap } from './events';
-import { ReplicationTap } from './replication';
 import { CompatPair } from './harness';
+import { ReplicationTap } from './replication';
 import { itemsOf, unordered, unorderedScan } from './unordered';
 import { parseNotifyFlags } from '../../src/local/notify';
 import type { RObject } from '../../src/local/store/types';

@@ -22,7 +22,7 @@ export class ReplicationTap {
     return tap;
   }
 
-  private detachLocal: () => void = () => undefined;
+  private detachLocal: (() => void) | null = null;
   private buffer = '';
   private snapshotDone = false;
   private readonly real: string[][] = [];
@@ -77,7 +77,7 @@ export class ReplicationTap {
   }
 
   public close(): void {
-    this.detachLocal();
+    this.detachLocal?.();
     this.socket.destroy();
   }
 }

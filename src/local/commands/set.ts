@@ -312,14 +312,14 @@ function spopWithCount(c: Client, key: string, count: number): void {
  */
 function propagateAsSrem(c: Client, key: string, members: readonly string[]): void {
   const batch = c.server.engine === 'valkey' ? 1024 : 1;
-  const commands: string[][] = [];
+  const srems: string[][] = [];
   for (let i = 0; i < members.length; i += batch) {
     const argv = ['SREM', key];
     for (let j = i; j < Math.min(i + batch, members.length); j++) argv.push(members[j]);
-    commands.push(argv);
+    srems.push(argv);
   }
-  c.rewrittenArgv = commands[0];
-  if (commands.length > 1) c.extraPropagation = commands.slice(1);
+  c.rewrittenArgv = srems[0];
+  if (srems.length > 1) c.extraPropagation = srems.slice(1);
 }
 
 /** The sets at `argv[from..to)` for SINTER/SUNION/SDIFF: null for a missing key. */

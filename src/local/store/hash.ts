@@ -23,6 +23,13 @@ const HASHTABLE_PER_PAIR = 64;
  * `hash-max-listpack-entries` fields or a field or value longer than `hash-max-listpack-value`.
  */
 export class RHash extends RObject {
+  /** A hash whose encoding is decided on first use (restored values). */
+  public static unsettled(): RHash {
+    const hash = new RHash();
+    hash.enc = UNSETTLED;
+    return hash;
+  }
+
   public readonly type = 'hash' as const;
   private enc: HashEncoding = LISTPACK;
   /** Sum of the lengths of all fields and values. */
@@ -159,13 +166,6 @@ export class RHash extends RObject {
       ? HASHTABLE_BASE + this.payload + n * HASHTABLE_PER_PAIR
       : LISTPACK_BASE + this.payload + n * LISTPACK_PER_PAIR;
     if (bytes !== this.bytes) this.account(bytes - this.bytes);
-  }
-
-  /** A hash whose encoding is decided on first use (restored values). */
-  public static unsettled(): RHash {
-    const hash = new RHash();
-    hash.enc = UNSETTLED;
-    return hash;
   }
 
   /** Appends a pair while restoring (no encoding decisions). */

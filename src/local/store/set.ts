@@ -1,6 +1,6 @@
-import { isLongString } from '../commands/args';
 import { DenseIndex } from './dense';
 import { EncodingConfig, RObject, registerCodec } from './types';
+import { isLongString } from '../commands/args';
 
 /** Encodings of a set, as OBJECT ENCODING names them. */
 const INTSET = 0;
@@ -48,25 +48,6 @@ export function compareIntStrings(a: string, b: string): number {
  * new set (SPOP's rebuild, the STORE commands, loading) pick a compact encoding again.
  */
 export class RSet extends RObject {
-  public readonly type = 'set' as const;
-  private enc: SetEncoding;
-  /** Sum of the member lengths. */
-  private payload = 0;
-
-  private index: DenseIndex;
-
-  private constructor(enc: SetEncoding, index: DenseIndex = new DenseIndex(false)) {
-    super();
-    this.enc = enc;
-    this.index = index;
-    this.updateBytes();
-  }
-
-  /** The members and their positions. */
-  public get table(): DenseIndex {
-    return this.index;
-  }
-
   /** An empty set in the intset encoding (the start of the server's temporary result sets). */
   public static intset(): RSet {
     return new RSet(INTSET);
@@ -95,6 +76,24 @@ export class RSet extends RObject {
   /** A set whose encoding is decided on first use (restored values). */
   public static unsettled(): RSet {
     return new RSet(UNSETTLED);
+  }
+
+  public readonly type = 'set' as const;
+  private enc: SetEncoding;
+  /** Sum of the member lengths. */
+  private payload = 0;
+  private index: DenseIndex;
+
+  private constructor(enc: SetEncoding, index: DenseIndex = new DenseIndex(false)) {
+    super();
+    this.enc = enc;
+    this.index = index;
+    this.updateBytes();
+  }
+
+  /** The members and their positions. */
+  public get table(): DenseIndex {
+    return this.index;
   }
 
   public get length(): number {

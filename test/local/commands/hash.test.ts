@@ -1,8 +1,8 @@
-import { chiSquare, chiSquareLimit } from '../store/stats';
-import { RawClient } from '../support';
 import { RunningRedisServer, startRedisServer } from '../../../src/local';
 import { replyLimits } from '../../../src/local/commands/collection';
 import { RHash } from '../../../src/local/store/hash';
+import { chiSquare, chiSquareLimit } from '../store/stats';
+import { RawClient } from '../support';
 
 const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 

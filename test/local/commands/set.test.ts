@@ -1,8 +1,8 @@
-import { chiSquare, chiSquareLimit } from '../store/stats';
-import { RawClient } from '../support';
 import { RunningRedisServer, startRedisServer } from '../../../src/local';
 import { replyLimits } from '../../../src/local/commands/collection';
 import { RSet } from '../../../src/local/store/set';
+import { chiSquare, chiSquareLimit } from '../store/stats';
+import { RawClient } from '../support';
 
 const single = (reply: string) => reply.split('\r\n')[1];
 const bulks = (reply: string) => {
