@@ -299,4 +299,35 @@ describe('hash commands against redis-server', () => {
       tap.close();
     }
   });
+
+  test('encodings follow changed thresholds, including 0', async () => {
+    const set = async (name: string, value: string) => {
+      await pair.realClient.call('CONFIG', 'SET', name, value);
+      pair.local.server.config.set([[name, value]]);
+    };
+    try {
+      await set('hash-max-listpack-entries', '0');
+      await pair.expectSame([['HSET', 'zero', 'f', 'v'], ['HGETALL', 'zero']]);
+      await expectSameEncoding('zero');
+      await set('hash-max-listpack-entries', '3');
+      await set('hash-max-listpack-value', '4');
+      await pair.expectSame([['HSET', 'h', 'a', '1', 'b', '2', 'c', '3'], ['HGETALL', 'h']]);
+      await expectSameEncoding('h');
+      await pair.expectSame([['HSET', 'v', 'abcd', 'wxyz'], ['HINCRBY', 'v', 'n', '9999']]);
+      await expectSameEncoding('v');
+      // A result longer than the value limit converts (then the order is the hash table's).
+      await pair.expectSame([['HINCRBY', 'v', 'n', '1']]);
+      await expectSameEncoding('v');
+      await pair.expectSame([['HGETALL', 'v']], (r) => unordered(r, 2));
+      await set('hash-max-listpack-entries', '2');
+      await expectSameEncoding('h');
+      await pair.expectSame([['HSET', 'h', 'a', '9']]);
+      await expectSameEncoding('h');
+      await pair.expectSame([['HSET', 'h2', 'a', '1', 'b', '2'], ['HSETNX', 'h2', 'c', '3']]);
+      await expectSameEncoding('h2');
+    } finally {
+      await set('hash-max-listpack-entries', '128');
+      await set('hash-max-listpack-value', '64');
+    }
+  });
 });

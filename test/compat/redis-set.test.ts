@@ -302,4 +302,31 @@ describe('set commands against redis-server', () => {
       tap.close();
     }
   });
+
+  test('encodings follow changed thresholds, including 0', async () => {
+    const set = async (name: string, value: string) => {
+      await pair.realClient.call('CONFIG', 'SET', name, value);
+      pair.local.server.config.set([[name, value]]);
+    };
+    try {
+      await set('set-max-intset-entries', '0');
+      await pair.expectSame([['SADD', 'zero', '1'], ['SMEMBERS', 'zero']]);
+      await expectSameEncoding('zero');
+      await set('set-max-intset-entries', '3');
+      await pair.expectSame([['SADD', 'three', '3', '2', '1'], ['SMEMBERS', 'three']]);
+      await expectSameEncoding('three');
+      // A lower limit does not convert an existing intset until it grows.
+      await set('set-max-intset-entries', '2');
+      await expectSameEncoding('three');
+      await pair.expectSame([['SADD', 'three', '2'], ['SREM', 'three', '1']]);
+      await expectSameEncoding('three');
+      await pair.expectSame([['SADD', 'three', '4']]);
+      await expectSameEncoding('three');
+      await pair.expectSame([['SADD', 'four', '4', '5'], ['SINTERSTORE', 'both', 'three', 'four'], ['SUNIONSTORE', 'all', 'three', 'four']]);
+      await expectSameEncoding('both');
+      await expectSameEncoding('all');
+    } finally {
+      await set('set-max-intset-entries', '512');
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { DenseIndex } from './dense';
-import { EncodingConfig, RObject, registerCodec } from './types';
+import { EncodingConfig, RObject, ValueCodec, registerCodec } from './types';
 
 /** Encodings of a hash, as OBJECT ENCODING names them. */
 const LISTPACK = 0;
@@ -116,8 +116,9 @@ export class RHash extends RObject {
       table.push(field, value);
       this.payload += field.length + value.length;
       created = true;
-      if (this.enc === LISTPACK && table.size > config.hashMaxListpackEntries) this.enc = HASHTABLE;
     }
+    // Checked after updates too: a lowered limit converts on the next write.
+    if (this.enc === LISTPACK && table.size > config.hashMaxListpackEntries) this.enc = HASHTABLE;
     this.updateBytes();
     return created;
   }
@@ -177,7 +178,11 @@ export class RHash extends RObject {
   }
 }
 
-registerCodec('hash', {
+/**
+ * The hash codec. Besides the flat field/value list it reads single fields, so SORT's
+ * `BY key->field` and `GET key->field` need not dump whole hashes.
+ */
+const hashCodec: ValueCodec<RHash> & { field(hash: RHash, name: string): string | undefined } = {
   // RDB_TYPE_HASH
   tag: 4,
   dump(hash: RHash): string[] {
@@ -192,4 +197,6 @@ registerCodec('hash', {
     for (let i = 0; i < items.length; i += 2) hash.restorePair(items[i], items[i + 1]);
     return hash;
   },
-});
+  field: (hash, name) => hash.get(name),
+};
+registerCodec('hash', hashCodec);

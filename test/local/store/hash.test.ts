@@ -128,5 +128,8 @@ describe('RHash', () => {
     expect(() => codec.restore(['a'])).toThrow();
     expect(() => codec.restore(['a', '1', 'a', '2'])).toThrow('Duplicate');
     expect(codec.sortElements).toBeUndefined();
+    const field = (codec as unknown as { field(h: RHash, name: string): string | undefined }).field;
+    expect(field(hash, 'a')).toBe('2');
+    expect(field(hash, 'nope')).toBeUndefined();
   });
 });
