@@ -114,7 +114,8 @@ describe('hash commands against redis-server', () => {
     await expectSameEncoding('u');
   });
 
-  test('HINCRBY', async () => {
+  test.each([2, 3])('HINCRBY in RESP%i', async (resp) => {
+    await pair.both(['HELLO', String(resp)]);
     await pair.expectSame([
       ['HINCRBY', 'h', 'n', '5'], ['HINCRBY', 'h', 'n', '-10'], ['HGET', 'h', 'n'], ['HINCRBY', 'h', 'n', '0'],
       ['HINCRBY', 'h', 'n', 'abc'], ['HINCRBY', 'h', 'n', '1.5'], ['HINCRBY', 'h', 'n', ' 1'], ['HINCRBY', 'h', 'n', '+1'],
@@ -130,7 +131,8 @@ describe('hash commands against redis-server', () => {
     ]);
   });
 
-  test('HINCRBYFLOAT computes in extended precision and prints as the server does', async () => {
+  test.each([2, 3])('HINCRBYFLOAT computes in extended precision and prints as the server does in RESP%i', async (resp) => {
+    await pair.both(['HELLO', String(resp)]);
     const requests: string[][] = [];
     const incr = (field: string, by: string) => requests.push(['HINCRBYFLOAT', 'h', field, by]);
     incr('a', '10.5'); incr('a', '0.1'); incr('a', '-5.05'); incr('a', '3.0e3'); incr('a', '1e-5');
@@ -231,7 +233,8 @@ describe('hash commands against redis-server', () => {
     }
   });
 
-  test('HSCAN of a listpack is one call with cursor 0; errors as the server', async () => {
+  test.each([2, 3])('HSCAN of a listpack is one call with cursor 0; errors as the server in RESP%i', async (resp) => {
+    await pair.both(['HELLO', String(resp)]);
     await pair.expectSame([
       ['HSCAN', 'nokey', '0'], ['HSCAN', 'nokey', 'abc'], ['HSCAN', 'nokey', '0', 'COUNT', '0'], ['HSCAN', 'nokey', '0', 'FOO'],
       ['HSET', 'h', 'name', 'n', 'age', '3', 'nick', 'k', 'x', 'y'],

@@ -98,7 +98,8 @@ describe('set commands against redis-server', () => {
     ]);
   });
 
-  test('SMOVE', async () => {
+  test.each([2, 3])('SMOVE in RESP%i', async (resp) => {
+    await pair.both(['HELLO', String(resp)]);
     await pair.expectSame([
       ['SADD', 'src', '1', '2', 'a'], ['SADD', 'dst', '3'], ['SMOVE', 'src', 'dst', '1'], ['SMOVE', 'src', 'dst', '1'],
       ['SMOVE', 'nokey', 'dst', '3'], ['SMOVE', 'src', 'src', 'a'], ['SMOVE', 'src', 'src', 'zz'], ['SMOVE', 'src', 'new', 'a'],
@@ -227,7 +228,8 @@ describe('set commands against redis-server', () => {
     ], (r) => unordered(r));
   });
 
-  test('SSCAN', async () => {
+  test.each([2, 3])('SSCAN in RESP%i', async (resp) => {
+    await pair.both(['HELLO', String(resp)]);
     await pair.expectSame([
       ['SSCAN', 'nokey', '0'], ['SSCAN', 'nokey', 'x'], ['SSCAN', 'nokey', '0', 'COUNT', '0'],
       ['SADD', 'i', '3', '1', '2', '10', '20'], ['SSCAN', 'i', '0'], ['SSCAN', 'i', '7'], ['SSCAN', 'i', '0', 'MATCH', '1*', 'COUNT', '1'],

@@ -104,7 +104,7 @@ describe.each([false, true])('RSet (set listpacks: %s)', (setListpack) => {
         for (const m of model.members) expect(set.has(m)).toBe(true);
         expect(counter.used).toBe(set.bytes);
       }
-    }), { numRuns: 400 });
+    }), { numRuns: 200 });
   });
 
   test('removing positions keeps the rest (and the order of a compact set)', () => {
