@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type * as net from 'node:net';
 import { Acl } from './acl';
 import { BlockState, Client } from './client';
+import type { ClusterTopology } from './cluster';
 import { buildCommandTable } from './commands';
+import { localNodes } from './commands/replication';
+import { setInfoSection } from './commands/server';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
+import { ReplicationState, replicationInfo } from './replication';
 import { DoubleStyle } from './resp/reply';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
@@ -137,6 +141,8 @@ export class RedisServer implements DbHost {
   public dirty = 0;
   /** Role: a replica refuses writes from ordinary clients and keeps expired keys until told. */
   public role: 'master' | 'replica' = 'master';
+  /** Set while a replica applies its primary's write stream (see DbHost). */
+  public applyingPrimaryStream = false;
 
   // Values cached from the configuration (read on hot paths).
   public maxmemory = 0;
@@ -149,6 +155,13 @@ export class RedisServer implements DbHost {
   public lfuLogFactor = 10;
   public lfuDecayTime = 1;
   public encoding!: EncodingConfig;
+
+  /** Replication: this node's links as a primary or as a replica. */
+  public readonly replication: ReplicationState;
+  /** The cluster this node belongs to (cluster mode enabled), if any. */
+  public cluster: ClusterTopology | undefined;
+  /** Called after each PUBLISH (cluster nodes forward messages to their peers). */
+  public onPublish: ((channel: string, message: string) => void) | undefined;
 
   private listener: Listener | undefined;
   private nextClientId = 1;
@@ -190,6 +203,8 @@ export class RedisServer implements DbHost {
     this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this));
     this.blockingKeys = Array.from({ length: databases }, () => new Map<string, Client[]>());
 
+    this.replication = new ReplicationState(this);
+    setInfoSection(this, 'replication', replicationInfo);
     const table = buildCommandTable();
     this.commands = table.byName;
     this.commandList = table.list;
@@ -227,6 +242,7 @@ export class RedisServer implements DbHost {
         socket.write('-ERR max number of clients reached\r\n');
       },
     });
+    localNodes.set(`${this.host}:${this.port}`, this);
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
     this.cron.unref();
@@ -234,6 +250,9 @@ export class RedisServer implements DbHost {
 
   /** Closes every connection and the listener. */
   public async stop(): Promise<void> {
+    if (localNodes.get(`${this.host}:${this.port}`) === this) localNodes.delete(`${this.host}:${this.port}`);
+    this.replication.master?.stop();
+    for (const link of [...this.replication.replicas]) link.stop();
     if (this.cron) clearInterval(this.cron);
     this.cron = undefined;
     for (const c of [...this.clients.values()]) {
@@ -330,7 +349,14 @@ export class RedisServer implements DbHost {
         return;
       }
     }
-    if (this.maxmemory > 0 && cmd.denyOom && !this.freeMemoryIfNeeded()) {
+    if (this.cluster !== undefined && c.kind !== 'master') {
+      const redirect = this.cluster.route(c, cmd, argv);
+      if (redirect !== null) {
+        this.reject(c, redirect, cmd);
+        return;
+      }
+    }
+    if (this.maxmemory > 0 && cmd.denyOom && c.kind !== 'master' && !this.freeMemoryIfNeeded()) {
       this.reject(c, Errors.OOM, cmd);
       return;
     }
@@ -348,6 +374,8 @@ export class RedisServer implements DbHost {
       return;
     }
     this.call(c, cmd, argv);
+    // ASKING lets exactly one following command into an importing slot.
+    if (c.asking && cmd.name !== 'asking') c.asking = false;
   }
 
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
@@ -667,8 +695,36 @@ export class RedisServer implements DbHost {
 
   public watch(c: Client, key: string): void {
     if (c.watching.some((w) => w.db === c.db && w.key === key)) return;
-    c.watching.push({ db: c.db, key });
+    // Remember whether the key was already logically expired: only a key that expires after
+    // WATCH counts as a change at EXEC.
+    const at = c.db.getExpire(key);
+    c.watching.push({ db: c.db, key, expired: at !== undefined && at <= c.now });
     c.db.watch(key, c);
+  }
+
+  /** Whether a watched key that was live at WATCH time has logically expired since (EXEC aborts). */
+  public watchedKeyExpired(c: Client): boolean {
+    for (const w of c.watching) {
+      if (w.expired) continue;
+      const at = w.db.getExpire(w.key);
+      if (at !== undefined && at <= c.now && w.db.dict.has(w.key)) return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Pub/Sub
+
+  /** PUBLISH: delivers locally; cluster layers add a hook to broadcast to the other nodes. */
+  public publish(channel: string, message: string): number {
+    const receivers = this.pubsub.publish(channel, message);
+    this.onPublish?.(channel, message);
+    return receivers;
+  }
+
+  /** SPUBLISH: delivers to shard channel subscribers of this node. */
+  public publishShard(channel: string, message: string): number {
+    return this.pubsub.publishShard(channel, message);
   }
 
   public unwatchAll(c: Client): void {

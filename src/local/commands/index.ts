@@ -1,9 +1,13 @@
+import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
 import { commands as hash } from './hash';
 import { commands as keys } from './keys';
+import { commands as pubsub } from './pubsub';
+import { commands as replication } from './replication';
 import { commands as server } from './server';
 import { commands as set } from './set';
 import { commands as string } from './string';
+import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
 
 /** Every command family; each file exports its definitions. */
@@ -12,6 +16,10 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  transactions,
+  pubsub,
+  replication,
+  cluster,
   hash,
   set,
 ];

@@ -10,6 +10,11 @@ export interface DbHost {
    * arrives, but still report them as missing to ordinary clients.
    */
   readonly deletesExpired: boolean;
+  /**
+   * Set on a replica while it applies its primary's writes: keys past their TTL still exist for
+   * the primary's commands (the primary decides when they go, with a DEL).
+   */
+  readonly applyingPrimaryStream: boolean;
   /** LRU clock (seconds resolution) or, under an LFU policy, the packed LFU value of a fresh access. */
   accessStamp(entry: Entry | undefined): number;
   /** Called when a key is removed because its TTL passed (propagation, notifications). */
@@ -74,6 +79,7 @@ export class Db {
     if (entry === undefined) return undefined;
     if (entry.vslot >= 0 && (this.expires.get(key) as number) <= now) {
       if (this.host.deletesExpired) this.expire(key);
+      else if (this.host.applyingPrimaryStream) return entry;
       return undefined;
     }
     if (touch) entry.lru = this.host.accessStamp(entry);
