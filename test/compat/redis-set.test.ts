@@ -295,6 +295,10 @@ describe('set commands against redis-server', () => {
       await pair.both(['SPOP', 'big', '45']);
       await pair.both(['SRANDMEMBER', 'big', '3']);
       await pair.expectSame([['SADD', 'u', 'x'], ['SUNIONSTORE', 'v', 'u'], ['SDIFFSTORE', 'v', 'u', 'u'], ['SMOVE', 'u', 'w', 'x']]);
+      // Inside a transaction the rewritten commands join the transaction's MULTI/EXEC.
+      await pair.both(['SADD', 't', ...members(20)]);
+      await pair.expectSame([['MULTI'], ['SPOP', 't', '2'], ['HINCRBYFLOAT', 'h', 'f', '2.5'], ['SPOP', 't', '100']], (r) => r.replace(/^\*2\r\n.*/s, '<popped>'));
+      await pair.both(['EXEC']);
       const { real, local } = await tap.take();
       // Popped members are random: compare the commands with members masked.
       const mask = (stream: string[][]) => stream.map((argv) => argv[0] === 'SREM' && argv[1] !== 'i' ? ['SREM', argv[1], ...argv.slice(2).map(() => '?')] : argv);
