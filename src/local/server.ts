@@ -826,6 +826,7 @@ export class RedisServer implements DbHost {
       zsetMaxListpackEntries: n('zset-max-listpack-entries'),
       zsetMaxListpackValue: n('zset-max-listpack-value'),
       listMaxListpackSize: n('list-max-listpack-size'),
+      setListpack: this.engine === 'valkey',
     };
   }
 

@@ -1,11 +1,13 @@
 import { commands as bitmap } from './bitmap';
 import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
+import { commands as hash } from './hash';
 import { commands as hyperloglog } from './hyperloglog';
 import { commands as keys } from './keys';
 import { commands as pubsub } from './pubsub';
 import { commands as replication } from './replication';
 import { commands as server } from './server';
+import { commands as set } from './set';
 import { commands as string } from './string';
 import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
@@ -22,6 +24,8 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   cluster,
   bitmap,
   hyperloglog,
+  hash,
+  set,
 ];
 
 export interface CommandTable {

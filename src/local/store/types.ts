@@ -21,6 +21,11 @@ export interface EncodingConfig {
   readonly zsetMaxListpackEntries: number;
   readonly zsetMaxListpackValue: number;
   readonly listMaxListpackSize: number;
+  /**
+   * Whether small sets of strings use the listpack encoding (Valkey 8, Redis 7.2+); Redis 7.0
+   * has only intset and hashtable sets. @default false
+   */
+  readonly setListpack?: boolean;
 }
 
 /** Base of every non-string value. */
