@@ -21,6 +21,11 @@ export interface EncodingConfig {
   readonly zsetMaxListpackEntries: number;
   readonly zsetMaxListpackValue: number;
   readonly listMaxListpackSize: number;
+  /**
+   * Whether small lists use the listpack encoding (Valkey, Redis 7.2+). Redis 7.0 stores every
+   * list as a quicklist.
+   */
+  readonly listpackLists: boolean;
 }
 
 /** Base of every non-string value. */
