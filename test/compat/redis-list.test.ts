@@ -1,8 +1,8 @@
 import * as net from 'node:net';
+import { CompatPair, encode } from './harness';
+import type { Client } from '../../src/local/client';
 import { parseNotifyFlags } from '../../src/local/notify';
 import { decodeReply } from '../../src/local/resp/decode';
-import type { Client } from '../../src/local/client';
-import { CompatPair, encode } from './harness';
 import { RawClient } from '../local/support';
 
 /**

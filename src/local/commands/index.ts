@@ -1,6 +1,6 @@
 import { commands as connection } from './connection';
 import { commands as keys } from './keys';
-import { commands as list } from './list';
+import { commands as lists } from './list';
 import { commands as server } from './server';
 import { commands as string } from './string';
 import { Command, CommandDef } from './types';
@@ -11,7 +11,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
-  list,
+  lists,
 ];
 
 export interface CommandTable {

@@ -12,6 +12,14 @@ import { EncodingConfig, RObject, registerCodec } from './types';
  * node rules (which node takes an element, when nodes split and merge).
  */
 export class ListValue extends RObject {
+  /** A list holding `values` in order, encoded as the server encodes a list it builds at once. */
+  public static from(values: readonly string[], config: EncodingConfig = DEFAULT_ENCODING): ListValue {
+    const list = new ListValue(values.length);
+    list.beforeGrow(config, values, 0, values.length);
+    for (const v of values) list.pushTail(v);
+    return list;
+  }
+
   public readonly type = 'list' as const;
 
   private items: Array<string | undefined>;
@@ -35,14 +43,6 @@ export class ListValue extends RObject {
     this.items = new Array(cap);
     this.mask = cap - 1;
     this.account(LIST_BYTES);
-  }
-
-  /** A list holding `values` in order, encoded as the server encodes a list it builds at once. */
-  public static from(values: readonly string[], config: EncodingConfig = DEFAULT_ENCODING): ListValue {
-    const list = new ListValue(values.length);
-    list.beforeGrow(config, values, 0, values.length);
-    for (const v of values) list.pushTail(v);
-    return list;
   }
 
   public get length(): number {
