@@ -677,6 +677,7 @@ export class RedisServer implements DbHost {
           c.db = state.db;
           c.reprocessing = true;
           c.servingKey = key;
+          c.now = this.clock.now();
           c.stillBlocked = false;
           this.call(c, state.cmd, state.argv);
           c.reprocessing = false;
