@@ -2,6 +2,7 @@ import { createClient } from '@redis/client';
 import Redis from 'ioredis';
 import type { Client } from '../../../src/local/client';
 import { RedisServer, RunningRedisServer, startRedisServer } from '../../../src/local/server';
+import { FakeClock } from '../../../src/local/store/clock';
 import { ListValue } from '../../../src/local/store/list';
 import { RawClient } from '../support';
 
@@ -238,6 +239,27 @@ describe('list commands (Redis 7.0 flavour)', () => {
     await c.call('RPUSH', 'l', 'a');
     const list = running.server.dbs[0].get('l', Date.now()) as ListValue;
     expect(list.encoding(running.server.encoding)).toBe('quicklist');
+  });
+});
+
+describe('a woken client runs at the time it is served', () => {
+  test('a destination that expired while the client waited is replaced, not appended to', async () => {
+    const clock = new FakeClock();
+    const running = await startRedisServer({ clock });
+    const a = await RawClient.connect(running.port);
+    const b = await RawClient.connect(running.port);
+    await b.call('RPUSH', 'd', 'old');
+    await b.call('PEXPIRE', 'd', '1000');
+    a.write('*6\r\n$6\r\nBLMOVE\r\n$1\r\ns\r\n$1\r\nd\r\n$4\r\nLEFT\r\n$5\r\nRIGHT\r\n$1\r\n0\r\n');
+    await sleep(30);
+    clock.advance(2000);
+    await b.call('RPUSH', 's', 'x');
+    expect(await a.reply()).toBe('$1\r\nx\r\n');
+    expect(await b.call('LRANGE', 'd', '0', '-1')).toBe('*1\r\n$1\r\nx\r\n');
+    expect(await b.call('PTTL', 'd')).toBe(':-1\r\n');
+    a.close();
+    b.close();
+    await running.stop();
   });
 });
 
