@@ -32,7 +32,7 @@ export class ListValue extends RObject {
   /** Bytes of the listpack while packed. */
   private lpBytes = LP_EMPTY;
   /** Quicklist nodes while not packed, head first. */
-  private nodes: QlNode[] = [];
+  private nodes = new NodeChain();
   /** The quicklist's fill factor, fixed when it was created (as the server's quicklist->fill). */
   private fill = -2;
 
@@ -60,7 +60,7 @@ export class ListValue extends RObject {
     copy.account(this.bytes - LIST_BYTES);
     copy.packed = this.packed;
     copy.lpBytes = this.lpBytes;
-    copy.nodes = this.nodes.map((n) => ({ ...n }));
+    copy.nodes = NodeChain.from(this.nodes.toArray().map((n) => ({ ...n })));
     copy.fill = this.fill;
     return copy;
   }
@@ -307,7 +307,7 @@ export class ListValue extends RObject {
       return;
     }
     const nodes = this.nodes;
-    const node = fromHead ? nodes[0] : nodes[nodes.length - 1];
+    const node = fromHead ? nodes.at(0) : nodes.at(nodes.length - 1);
     node.count--;
     if (node.count > 0) node.sz -= lpEntrySize(value);
     else if (fromHead) nodes.shift();
@@ -320,11 +320,11 @@ export class ListValue extends RObject {
   private toQuicklist(config: EncodingConfig): void {
     this.packed = false;
     this.fill = clampFill(config.listMaxListpackSize);
-    this.nodes = this.size > 0 ? [{ count: this.size, sz: this.lpBytes, plain: false }] : [];
+    this.nodes = NodeChain.from(this.size > 0 ? [{ count: this.size, sz: this.lpBytes, plain: false }] : []);
   }
 
   private tryToListpack(config: EncodingConfig, shrinking: boolean): void {
-    if (this.nodes.length !== 1 || this.nodes[0].plain) return;
+    if (this.nodes.length !== 1 || this.nodes.at(0).plain) return;
     const fill = config.listMaxListpackSize;
     let szLimit = fill < 0 ? negFillLimit(fill) : Infinity;
     let countLimit = fill >= 0 ? (fill === 0 ? 1 : fill) : UINT_MAX;
@@ -332,11 +332,11 @@ export class ListValue extends RObject {
       szLimit = Math.floor(szLimit / 2);
       countLimit = Math.floor(countLimit / 2);
     }
-    const node = this.nodes[0];
+    const node = this.nodes.at(0);
     if (node.sz > szLimit || node.count > countLimit) return;
     this.packed = true;
     this.lpBytes = node.sz;
-    this.nodes = [];
+    this.nodes = new NodeChain();
   }
 
   private qlPush(value: string, tail: boolean): void {
@@ -347,7 +347,7 @@ export class ListValue extends RObject {
       else nodes.unshift({ count: 1, sz: len, plain: true });
       return;
     }
-    const node = tail ? nodes[nodes.length - 1] : nodes[0];
+    const node = nodes.length === 0 ? undefined : tail ? nodes.at(nodes.length - 1) : nodes.at(0);
     if (this.allowInsert(node, len)) {
       node.count++;
       node.sz += lpEntrySize(value);
@@ -363,11 +363,21 @@ export class ListValue extends RObject {
     return !exceedsLimit(this.fill, node.sz + len + SIZE_ESTIMATE_OVERHEAD, node.count + 1);
   }
 
-  /** The node holding element `index` and the element's offset in it. */
-  private locate(index: number): [number, number] {
-    let i = 0;
-    while (index >= this.nodes[i].count) index -= this.nodes[i++].count;
-    return [i, index];
+  /**
+   * The node holding element `index` and the element's offset in it, walking from the nearer end
+   * of the chain (`total` is the number of elements the nodes hold).
+   */
+  private locate(index: number, total = this.size): [number, number] {
+    const nodes = this.nodes;
+    if (index < total / 2) {
+      let i = 0;
+      while (index >= nodes.at(i).count) index -= nodes.at(i++).count;
+      return [i, index];
+    }
+    let i = nodes.length - 1;
+    let start = total - nodes.at(i).count;
+    while (index < start) start -= nodes.at(--i).count;
+    return [i, index - start];
   }
 
   /** Bytes of a listpack holding elements [from, to) of the list. */
@@ -380,7 +390,7 @@ export class ListValue extends RObject {
   /** Element index of the first element of node `n`. */
   private nodeStart(n: number): number {
     let start = 0;
-    for (let i = 0; i < n; i++) start += this.nodes[i].count;
+    for (let i = 0; i < n; i++) start += this.nodes.at(i).count;
     return start;
   }
 
@@ -389,22 +399,27 @@ export class ListValue extends RObject {
    * already removed from the storage head but still counted here).
    */
   private qlDeleteRange(start: number, count: number, offset = 0): void {
-    let [n, off] = this.locate(start);
+    let [n, off] = this.locate(start, this.size - offset);
     let elem = start + offset;
+    // Whole nodes that go are contiguous: remove them in one step.
+    let firstGone = -1;
+    let gone = 0;
     while (count > 0) {
-      const node = this.nodes[n];
+      const node = this.nodes.at(n);
       const del = Math.min(node.count - off, count);
       if (del === node.count || node.plain) {
-        this.nodes.splice(n, 1);
+        if (firstGone < 0) firstGone = n;
+        gone++;
       } else {
         for (let i = 0; i < del; i++) node.sz -= lpEntrySize(this.items[(this.head + elem + i) & this.mask] as string);
         node.count -= del;
-        n++;
       }
+      n++;
       elem += del;
       count -= del;
       off = 0;
     }
+    if (gone > 0) this.nodes.remove(firstGone, gone);
   }
 
   /** Deletes the elements at ascending `indexes` (LREM): entries go, empty nodes go, no merging. */
@@ -414,7 +429,7 @@ export class ListValue extends RObject {
     const keep: QlNode[] = [];
     let k = 0;
     for (; n < this.nodes.length; n++) {
-      const node = this.nodes[n];
+      const node = this.nodes.at(n);
       const end = nodeStart + node.count;
       let gone = 0;
       while (k < indexes.length && indexes[k] < end) {
@@ -426,13 +441,13 @@ export class ListValue extends RObject {
       if (node.count > 0) keep.push(node);
       nodeStart = end;
     }
-    this.nodes = keep;
+    this.nodes = NodeChain.from(keep);
   }
 
   /** Replaces an element (LSET), as Valkey 8's quicklistReplaceEntry lays it out. */
   private qlReplace(index: number, old: string, value: string): void {
     const [n, off] = this.locate(index);
-    const node = this.nodes[n];
+    const node = this.nodes.at(n);
     const large = isLargeElement(value.length, this.fill);
     if (!node.plain && !large) {
       node.sz += lpEntrySize(value) - lpEntrySize(old);
@@ -445,7 +460,7 @@ export class ListValue extends RObject {
       }
       // Insert the new value after the plain node's element, then drop the plain node.
       this.qlInsertAt(n, 0, value, true);
-      this.nodes.splice(this.nodes.indexOf(node), 1);
+      this.nodes.remove(this.nodes.indexOf(node), 1);
       return;
     }
     // A large value in a packed node: split after the element, put the value in its own node.
@@ -458,9 +473,9 @@ export class ListValue extends RObject {
       node.sz = this.lpSize(start, start + off + 1);
       insertAt.push(tail);
     }
-    this.nodes.splice(n + 1, 0, ...insertAt);
+    this.nodes.insert(n + 1, ...insertAt);
     if (node.count === 1) {
-      this.nodes.splice(n, 1);
+      this.nodes.remove(n, 1);
     } else {
       node.count--;
       node.sz -= lpEntrySize(old);
@@ -477,21 +492,21 @@ export class ListValue extends RObject {
   /** The server's _quicklistInsert: insert next to the element at `off` in node `n`. */
   private qlInsertAt(n: number, off: number, value: string, after: boolean): void {
     const nodes = this.nodes;
-    const node = nodes[n];
+    const node = nodes.at(n);
     const len = value.length;
     const entry = lpEntrySize(value);
     const full = !this.allowInsert(node, len);
     const atTail = after && off === node.count - 1;
     const atHead = !after && off === 0;
-    const availNext = atTail && this.allowInsert(nodes[n + 1], len);
-    const availPrev = atHead && this.allowInsert(nodes[n - 1], len);
+    const availNext = atTail && n + 1 < nodes.length && this.allowInsert(nodes.at(n + 1), len);
+    const availPrev = atHead && n > 0 && this.allowInsert(nodes.at(n - 1), len);
     if (isLargeElement(len, this.fill)) {
       const plain: QlNode = { count: 1, sz: len, plain: true };
       if (node.plain || atTail || atHead) {
-        nodes.splice(after ? n + 1 : n, 0, plain);
+        nodes.insert(after ? n + 1 : n, plain);
       } else {
         const split = this.split(n, off, after);
-        nodes.splice(after ? n + 1 : n, 0, ...(after ? [plain, split] : [split, plain]));
+        nodes.insert(after ? n + 1 : n, ...(after ? [plain, split] : [split, plain]));
       }
       return;
     }
@@ -499,18 +514,18 @@ export class ListValue extends RObject {
       node.count++;
       node.sz += entry;
     } else if (atTail && availNext) {
-      nodes[n + 1].count++;
-      nodes[n + 1].sz += entry;
+      nodes.at(n + 1).count++;
+      nodes.at(n + 1).sz += entry;
     } else if (atHead && availPrev) {
-      nodes[n - 1].count++;
-      nodes[n - 1].sz += entry;
+      nodes.at(n - 1).count++;
+      nodes.at(n - 1).sz += entry;
     } else if (atTail || atHead) {
-      nodes.splice(after ? n + 1 : n, 0, { count: 1, sz: LP_EMPTY + entry, plain: false });
+      nodes.insert(after ? n + 1 : n, { count: 1, sz: LP_EMPTY + entry, plain: false });
     } else {
       const split = this.split(n, off, after);
       split.count++;
       split.sz += entry;
-      nodes.splice(after ? n + 1 : n, 0, split);
+      nodes.insert(after ? n + 1 : n, split);
       this.mergeAround(nodes.indexOf(node));
     }
   }
@@ -521,7 +536,7 @@ export class ListValue extends RObject {
    * is not yet in the chain.
    */
   private split(n: number, off: number, after: boolean): QlNode {
-    const node = this.nodes[n];
+    const node = this.nodes.at(n);
     const start = this.nodeStart(n);
     const cut = after ? off + 1 : off;
     const first = { count: cut, sz: this.lpSize(start, start + cut) };
@@ -537,14 +552,15 @@ export class ListValue extends RObject {
   private mergeAround(c: number): void {
     const nodes = this.nodes;
     const tryMerge = (a: number, b: number): QlNode | undefined => {
-      const x = nodes[a];
-      const y = nodes[b];
-      if (x === undefined || y === undefined || x.plain || y.plain) return undefined;
+      if (a < 0 || b >= nodes.length) return undefined;
+      const x = nodes.at(a);
+      const y = nodes.at(b);
+      if (x.plain || y.plain) return undefined;
       const sz = x.sz + y.sz - LP_EMPTY;
       if (exceedsLimit(this.fill, sz, x.count + y.count)) return undefined;
       x.count += y.count;
       x.sz = sz;
-      nodes.splice(b, 1);
+      nodes.remove(b, 1);
       return x;
     };
     // prev_prev + prev, next + next_next, prev + center, center + next.
@@ -552,6 +568,91 @@ export class ListValue extends RObject {
     if (c + 2 < nodes.length) tryMerge(c + 1, c + 2);
     if (c >= 1 && tryMerge(c - 1, c)) c--;
     tryMerge(c, c + 1);
+  }
+}
+
+/**
+ * The quicklist nodes of the model, head first: a deque, so a list whose nodes hold one element
+ * each (a count fill of 1) still pushes and pops at both ends in O(1).
+ */
+class NodeChain {
+  public static from(nodes: QlNode[]): NodeChain {
+    const chain = new NodeChain();
+    chain.a = nodes;
+    return chain;
+  }
+
+  private a: Array<QlNode | undefined> = [];
+  private h = 0;
+
+  public get length(): number {
+    return this.a.length - this.h;
+  }
+
+  public at(i: number): QlNode {
+    return this.a[this.h + i] as QlNode;
+  }
+
+  public push(node: QlNode): void {
+    this.a.push(node);
+  }
+
+  public pop(): void {
+    this.a.pop();
+    if (this.length === 0) this.clear();
+  }
+
+  public unshift(node: QlNode): void {
+    if (this.h === 0) {
+      // Make room at the front, as much as the chain holds.
+      const room = Math.max(8, this.length);
+      const grown = new Array<QlNode | undefined>(room);
+      for (let i = 0; i < this.length; i++) grown.push(this.a[i]);
+      this.a = grown;
+      this.h = room;
+    }
+    this.a[--this.h] = node;
+  }
+
+  public shift(): void {
+    this.a[this.h++] = undefined;
+    if (this.length === 0) this.clear();
+    else if (this.h > 64 && this.h > this.length) this.compact();
+  }
+
+  public insert(i: number, ...nodes: QlNode[]): void {
+    this.a.splice(this.h + i, 0, ...nodes);
+  }
+
+  /** Removes `count` nodes from position `i`. */
+  public remove(i: number, count: number): void {
+    if (i === 0) {
+      for (let k = 0; k < count; k++) this.a[this.h + k] = undefined;
+      this.h += count;
+      if (this.length === 0) this.clear();
+      else if (this.h > 64 && this.h > this.length) this.compact();
+    } else {
+      this.a.splice(this.h + i, count);
+    }
+  }
+
+  public indexOf(node: QlNode): number {
+    const i = this.a.indexOf(node, this.h);
+    return i < 0 ? -1 : i - this.h;
+  }
+
+  public toArray(): QlNode[] {
+    return this.a.slice(this.h) as QlNode[];
+  }
+
+  private compact(): void {
+    this.a = this.a.slice(this.h);
+    this.h = 0;
+  }
+
+  private clear(): void {
+    this.a = [];
+    this.h = 0;
   }
 }
 

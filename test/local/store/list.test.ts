@@ -42,20 +42,25 @@ function parseArray(reply: string): string[] {
   return out;
 }
 
+/** The quicklist nodes of the layout model, head first. */
+function nodesOf(list: ListValue): Array<{ count: number; sz: number; plain: boolean }> {
+  return (list as any).nodes.toArray();
+}
+
 /**
  * The layout model matches the elements: a listpack's size is the sum of its entries; quicklist
  * nodes cover the list in order, each packed node's size is that of a listpack of its elements and
  * a plain node holds one element of its own size.
  */
 function expectConsistentLayout(list: ListValue, model: readonly string[]): void {
-  const internals = list as unknown as { packed: boolean; lpBytes: number; nodes: Array<{ count: number; sz: number; plain: boolean }> };
+  const internals = list as unknown as { packed: boolean; lpBytes: number };
   const lpSize = (values: readonly string[]) => 7 + values.reduce((n, value) => n + lpEntrySize(value), 0);
   if (internals.packed) {
     expect(internals.lpBytes).toBe(lpSize(model));
     return;
   }
   let start = 0;
-  for (const node of internals.nodes) {
+  for (const node of nodesOf(list)) {
     expect(node.count).toBeGreaterThan(0);
     const values = model.slice(start, start + node.count);
     if (node.plain) expect([node.count, node.sz]).toEqual([1, values[0].length]);
@@ -342,7 +347,7 @@ describe('OBJECT ENCODING of lists', () => {
   test('inserting into a full node splits it, and LSET of a large value isolates it', () => {
     const list = new ListValue();
     for (let i = 0; i < 160; i++) rpush(list, v);
-    const nodes = () => (list as any).nodes.map((n: { count: number }) => n.count);
+    const nodes = () => nodesOf(list).map((n) => n.count);
     expect(nodes()).toEqual([79, 79, 2]);
     // Before element 100 (offset 21 of the full second node): the node splits, the first 21
     // entries and the new one form a node, and the rest merges with the small tail node.
@@ -357,7 +362,7 @@ describe('OBJECT ENCODING of lists', () => {
     expect(list.at(0)).toBe(v);
     list.set(0, 'q'.repeat(9000));
     expect(nodes()).toEqual([1, 78, 22, 60]);
-    expect((list as any).nodes[0]).toEqual({ count: 1, sz: 9000, plain: true });
+    expect(nodesOf(list)[0]).toEqual({ count: 1, sz: 9000, plain: true });
     expect(list.at(0)).toBe('q'.repeat(9000));
     expect(list.length).toBe(161);
   });
@@ -366,8 +371,26 @@ describe('OBJECT ENCODING of lists', () => {
     const list = new ListValue();
     for (let i = 0; i < 160; i++) rpush(list, v);
     list.insert(100, 'new', true);
-    expect((list as any).nodes.map((n: { count: number }) => n.count)).toEqual([79, 80, 2]);
+    expect(nodesOf(list).map((n) => n.count)).toEqual([79, 80, 2]);
     expect(list.at(101)).toBe('new');
+  });
+
+  test('one element per node (fill 1) keeps pushes, pops and trims linear', () => {
+    const config = withFill(1);
+    const list = new ListValue();
+    const n = 200000;
+    const started = Date.now();
+    for (let i = 0; i < n; i++) lpush(list, 'a', config);
+    for (let i = 0; i < n / 2; i++) rpush(list, 'b', config);
+    expect(nodesOf(list).length).toBe(n * 1.5);
+    for (let i = 0; i < n / 2; i++) list.popHead();
+    list.trim(n / 2, 0);
+    list.trim(0, n / 4);
+    for (let i = 0; i < n / 8; i++) list.popTail();
+    expect(list.length).toBe(n / 8);
+    expect(nodesOf(list).length).toBe(n / 8);
+    // Moving the node array on every push at the head would take half a minute here.
+    expect(Date.now() - started).toBeLessThan(15000);
   });
 
   test('LINSERT and LSET check the conversion before they know whether they change anything', () => {
