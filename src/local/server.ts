@@ -609,15 +609,40 @@ export class RedisServer implements DbHost {
   private setBlocked(c: Client, state: BlockState, timeoutMs: number): void {
     c.blocked = state;
     this.blockedClients++;
-    if (timeoutMs > 0) {
-      state.timer = setTimeout(() => {
-        if (c.blocked !== state) return;
-        this.unblock(c, false);
-        state.onTimeout(c);
-        this.resume(c);
-      }, timeoutMs);
-      state.timer.unref();
-    }
+    if (timeoutMs > 0) this.armBlockTimer(c, state, timeoutMs);
+  }
+
+  /**
+   * Times a block out after `ms`. Node's timers hold at most 2^31-1 ms (about 24.8 days; a longer
+   * delay fires at once), so a longer timeout waits in steps.
+   */
+  private armBlockTimer(c: Client, state: BlockState, ms: number): void {
+    const step = Math.min(ms, MAX_TIMER_MS);
+    state.timer = setTimeout(() => {
+      if (c.blocked !== state) return;
+      if (ms > step) {
+        this.armBlockTimer(c, state, ms - step);
+        return;
+      }
+      this.unblock(c, false);
+      state.onTimeout(c);
+      this.resume(c);
+    }, step);
+    state.timer.unref();
+  }
+
+  /**
+   * CLIENT UNBLOCK: ends a client's block on keys or on WAIT, answering as on timeout or with the
+   * UNBLOCKED error. Returns false when the client is not blocked that way.
+   */
+  public unblockClient(c: Client, withError: boolean): boolean {
+    const state = c.blocked;
+    if (state === null || state.kind === 'pause') return false;
+    this.unblock(c, false);
+    if (withError) c.w.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    else state.onTimeout(c);
+    this.resume(c);
+    return true;
   }
 
   /**
@@ -679,9 +704,12 @@ export class RedisServer implements DbHost {
           const savedDb = c.db;
           c.db = state.db;
           c.reprocessing = true;
+          c.servingKey = key;
+          c.now = this.clock.now();
           c.stillBlocked = false;
           this.call(c, state.cmd, state.argv);
           c.reprocessing = false;
+          c.servingKey = null;
           c.db = savedDb;
           if (c.stillBlocked) continue;
           this.unblock(c);
@@ -826,8 +854,16 @@ export class RedisServer implements DbHost {
       zsetMaxListpackEntries: n('zset-max-listpack-entries'),
       zsetMaxListpackValue: n('zset-max-listpack-value'),
       listMaxListpackSize: n('list-max-listpack-size'),
-      setListpack: this.engine === 'valkey',
+      setListpack: !this.olderThan(7, 2),
+      listpackLists: !this.olderThan(7, 2),
     };
+  }
+
+  /** Whether this node imitates a Redis OSS version before `major.minor` (Valkey counts as current). */
+  public olderThan(major: number, minor: number): boolean {
+    if (this.engine !== 'redis') return false;
+    const [a, b] = this.version.split('.').map(Number);
+    return a < major || (a === major && b < minor);
   }
 
   /** Creates or updates a user from ACL SETUSER rule words ("name rule rule ..."). */
@@ -845,6 +881,9 @@ export class RedisServer implements DbHost {
 const PUBSUB_CONTEXT = new Set(['ping', 'quit', 'reset']);
 /** Commands that run at once inside MULTI instead of being queued. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** The longest delay a Node.js timer accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The approximate memory of an empty server, so used_memory starts where the real one does. */
 const BASELINE_MEMORY = 900 * 1024;

@@ -4,6 +4,7 @@ import { commands as connection } from './connection';
 import { commands as hash } from './hash';
 import { commands as hyperloglog } from './hyperloglog';
 import { commands as keys } from './keys';
+import { commands as lists } from './list';
 import { commands as pubsub } from './pubsub';
 import { commands as replication } from './replication';
 import { commands as server } from './server';
@@ -26,6 +27,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   hyperloglog,
   hash,
   set,
+  lists,
 ];
 
 export interface CommandTable {

@@ -23,9 +23,14 @@ export interface EncodingConfig {
   readonly listMaxListpackSize: number;
   /**
    * Whether small sets of strings use the listpack encoding (Valkey 8, Redis 7.2+); Redis 7.0
-   * has only intset and hashtable sets. @default false
+   * has only intset and hashtable sets.
    */
-  readonly setListpack?: boolean;
+  readonly setListpack: boolean;
+  /**
+   * Whether small lists use the listpack encoding (Valkey, Redis 7.2+). Redis 7.0 stores every
+   * list as a quicklist.
+   */
+  readonly listpackLists: boolean;
 }
 
 /** Base of every non-string value. */

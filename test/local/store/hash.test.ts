@@ -11,6 +11,8 @@ const config: EncodingConfig = {
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
   listMaxListpackSize: -2,
+  setListpack: false,
+  listpackLists: false,
 };
 
 type Op = { kind: 'set'; field: string; value: string } | { kind: 'del'; field: string };

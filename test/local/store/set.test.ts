@@ -14,6 +14,7 @@ function configFor(setListpack: boolean): EncodingConfig {
     zsetMaxListpackValue: 64,
     listMaxListpackSize: -2,
     setListpack,
+    listpackLists: setListpack,
   };
 }
 
