@@ -59,6 +59,11 @@ export class Client implements Watcher {
   public reprocessing = false;
   /** Set by a re-run command that still found nothing to serve. */
   public stillBlocked = false;
+  /**
+   * While `reprocessing`: the key whose readiness is being served. Redis 7.0 serves a blocked
+   * client from exactly that key (later versions re-run the command over all its keys).
+   */
+  public readyKey: string | null = null;
 
   // Pub/Sub
   public readonly channels = new Set<string>();

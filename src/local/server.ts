@@ -582,13 +582,24 @@ export class RedisServer implements DbHost {
     c.blocked = state;
     this.blockedClients++;
     if (timeoutMs > 0) {
-      state.timer = setTimeout(() => {
-        if (c.blocked !== state) return;
-        this.unblock(c, false);
-        state.onTimeout(c);
-        this.resume(c);
-      }, timeoutMs);
-      state.timer.unref();
+      // Node timers take at most 2^31-1 ms (longer ones fire at once): wait in steps.
+      let left = timeoutMs;
+      const arm = () => {
+        const step = Math.min(left, MAX_TIMER_MS);
+        left -= step;
+        state.timer = setTimeout(() => {
+          if (c.blocked !== state) return;
+          if (left > 0) {
+            arm();
+            return;
+          }
+          this.unblock(c, false);
+          state.onTimeout(c);
+          this.resume(c);
+        }, step);
+        state.timer.unref();
+      };
+      arm();
     }
   }
 
@@ -651,9 +662,11 @@ export class RedisServer implements DbHost {
           const savedDb = c.db;
           c.db = state.db;
           c.reprocessing = true;
+          c.readyKey = key;
           c.stillBlocked = false;
           this.call(c, state.cmd, state.argv);
           c.reprocessing = false;
+          c.readyKey = null;
           c.db = savedDb;
           if (c.stillBlocked) continue;
           this.unblock(c);
@@ -788,6 +801,9 @@ export class RedisServer implements DbHost {
 const PUBSUB_CONTEXT = new Set(['ping', 'quit', 'reset']);
 /** Commands that run at once inside MULTI instead of being queued. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** The longest delay a Node timer accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The approximate memory of an empty server, so used_memory starts where the real one does. */
 const BASELINE_MEMORY = 900 * 1024;
