@@ -3,6 +3,7 @@ import { commands as keys } from './keys';
 import { commands as server } from './server';
 import { commands as string } from './string';
 import { Command, CommandDef } from './types';
+import { commands as zset } from './zset';
 
 /** Every command family; each file exports its definitions. */
 const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
@@ -10,6 +11,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  zset,
 ];
 
 export interface CommandTable {
