@@ -21,8 +21,12 @@ const ONE_KEY = { first: 1, last: 1, step: 1 };
 const NAN_ERROR = 'ERR resulting score is not a number (NaN)';
 const SCORE_RANGE_ERROR = 'ERR min or max is not a float';
 const LEX_RANGE_ERROR = 'ERR min or max not valid string range item';
-/** Stop writing a reply that would outgrow what a connection can buffer; the client is closed. */
-const MAX_REPLY_BYTES = 256 * 1024 * 1024;
+/**
+ * Engine limits of this family. `maxReplyBytes`: a ZRANDMEMBER reply with a huge negative count
+ * stops growing there and the client is disconnected, where the real server would grow its output
+ * buffer until the client is dropped (a JS string cannot hold more than about 512 MB).
+ */
+export const zsetLimits = { maxReplyBytes: 256 * 1024 * 1024 };
 
 const modernCache = new WeakMap<RedisServer, boolean>();
 
@@ -963,10 +967,10 @@ function zrandmember(c: Client, argv: string[]): void {
     header(count);
     for (let i = 0; i < count; i++) {
       emit(zs.randomNode());
-      if ((i & 1023) === 1023 && c.w.out.length - mark > MAX_REPLY_BYTES) {
+      if ((i & 1023) === 1023 && c.w.out.length - mark > zsetLimits.maxReplyBytes) {
         // The real server would grow its output buffer until the client is dropped.
         c.w.out = c.w.out.slice(0, mark);
-        c.server.log(`Closing client ${c.id}: ZRANDMEMBER reply over ${MAX_REPLY_BYTES} bytes`);
+        c.server.log(`Closing client ${c.id}: ZRANDMEMBER reply over ${zsetLimits.maxReplyBytes} bytes`);
         c.close();
         return;
       }
