@@ -2,6 +2,7 @@ import { createClient } from '@redis/client';
 import Redis from 'ioredis';
 import { zsetLimits } from '../../../src/local/commands/zset';
 import { RedisServerOptions, RunningRedisServer, startRedisServer } from '../../../src/local/server';
+import { EncodingConfig, RObject, codecFor, registerCodec } from '../../../src/local/store/types';
 import { RawClient } from '../support';
 
 const LONG = 'x'.repeat(65);
@@ -270,6 +271,60 @@ describe('sorted sets on the local engine, Redis 7.0 flavor', () => {
       expect(await c.call('BZPOPMIN', 'k', 'inf')).toBe('-ERR timeout is negative\r\n');
       expect(await c.call('BZPOPMIN', 'k', '1e30')).toBe('-ERR timeout is negative\r\n');
       expect(await c.call('BZPOPMIN', 'k', '9223372036854775')).toBe('*-1\r\n');
+    });
+  });
+});
+
+/**
+ * A plain set value as the set family provides it (type 'set' and a codec listing its members);
+ * registered here only when the set type is not part of the build.
+ */
+class StandInSet extends RObject {
+  public readonly type = 'set' as const;
+  constructor(public readonly members: string[]) {
+    super();
+  }
+  public get length(): number {
+    return this.members.length;
+  }
+  public encoding(_config: EncodingConfig): string {
+    return 'listpack';
+  }
+  public clone(): StandInSet {
+    return new StandInSet([...this.members]);
+  }
+}
+
+describe('plain sets as inputs of ZUNION, ZINTER, ZDIFF and ZINTERCARD (score 1)', () => {
+  test('sets count with score 1 times their weight', async () => {
+    if (codecFor('set') === undefined) {
+      registerCodec('set', {
+        tag: 2,
+        dump: (v: StandInSet) => [...v.members],
+        restore: (items: readonly string[]) => new StandInSet([...items]),
+        sortElements: (v: StandInSet) => [...v.members],
+      });
+    }
+    await withServer({}, async (server, c) => {
+      if (server.server.lookupCommand('sadd') !== undefined) {
+        await c.call('SADD', 's', 'a', 'b', 'x');
+      } else {
+        server.server.dbs[0].add('s', new StandInSet(['a', 'b', 'x']));
+      }
+      await c.call('ZADD', 'z', '5', 'a', '7', 'b', '9', 'c');
+      // The expected bytes are redis-server 7.0's answers to the same requests.
+      expect(await c.call('ZUNION', '2', 's', 'z', 'WITHSCORES')).toBe('*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\na\r\n$1\r\n6\r\n$1\r\nb\r\n$1\r\n8\r\n$1\r\nc\r\n$1\r\n9\r\n');
+      expect(await c.call('ZINTER', '2', 's', 'z', 'WEIGHTS', '10', '1', 'WITHSCORES')).toBe('*4\r\n$1\r\na\r\n$2\r\n15\r\n$1\r\nb\r\n$2\r\n17\r\n');
+      expect(await c.call('ZINTER', '2', 's', 'z', 'AGGREGATE', 'MIN', 'WITHSCORES')).toBe('*4\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n1\r\n');
+      expect(await c.call('ZDIFF', '2', 's', 'z', 'WITHSCORES')).toBe('*2\r\n$1\r\nx\r\n$1\r\n1\r\n');
+      expect(await c.call('ZDIFF', '2', 'z', 's')).toBe('*1\r\n$1\r\nc\r\n');
+      expect(await c.call('ZINTERCARD', '2', 'z', 's')).toBe(':2\r\n');
+      expect(await c.call('ZINTER', '2', 's', 's', 'WITHSCORES')).toBe('*6\r\n$1\r\na\r\n$1\r\n2\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nx\r\n$1\r\n2\r\n');
+      expect(await c.call('ZDIFF', '2', 's', 's')).toBe('*0\r\n');
+      expect(await c.call('ZUNIONSTORE', 'dst', '1', 's', 'WEIGHTS', '2.5')).toBe(':3\r\n');
+      expect(await c.call('ZRANGE', 'dst', '0', '-1', 'WITHSCORES')).toBe('*6\r\n$1\r\na\r\n$3\r\n2.5\r\n$1\r\nb\r\n$3\r\n2.5\r\n$1\r\nx\r\n$3\r\n2.5\r\n');
+      // A plain set is not a sorted set for the other commands.
+      expect(await c.call('ZRANGE', 's', '0', '-1')).toBe('-WRONGTYPE Operation against a key holding the wrong kind of value\r\n');
     });
   });
 });
