@@ -663,6 +663,7 @@ export class RedisServer implements DbHost {
           c.db = state.db;
           c.reprocessing = true;
           c.readyKey = key;
+          c.now = this.clock.now();
           c.stillBlocked = false;
           this.call(c, state.cmd, state.argv);
           c.reprocessing = false;

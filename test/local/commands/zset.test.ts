@@ -2,6 +2,7 @@ import { createClient } from '@redis/client';
 import Redis from 'ioredis';
 import { zsetLimits } from '../../../src/local/commands/zset';
 import { RedisServerOptions, RunningRedisServer, startRedisServer } from '../../../src/local/server';
+import { FakeClock } from '../../../src/local/store/clock';
 import { EncodingConfig, RObject, codecFor, registerCodec } from '../../../src/local/store/types';
 import { RawClient } from '../support';
 
@@ -230,6 +231,27 @@ describe('sorted sets on the local engine, Valkey flavor', () => {
     expect(keys(['BZMPOP', '0', '1', 'a', 'MAX'])).toEqual([3]);
     expect(keys(['BZPOPMIN', 'a', 'b', '0'])).toEqual([1, 2]);
     expect(keys(['ZRANGESTORE', 'dst', 'src', '0', '-1'])).toEqual([1, 2]);
+  });
+});
+
+describe('serving blocked clients', () => {
+  test('the re-run command sees the time it is served at, not the time it blocked', async () => {
+    const clock = new FakeClock();
+    await withServer({ clock }, async (server, c) => {
+      const blocked = await RawClient.connect(server.port);
+      try {
+        blocked.write('*3\r\n$8\r\nBZPOPMIN\r\n$1\r\nk\r\n$1\r\n0\r\n');
+        expect(await blocked.silentFor(50)).toBe(true);
+        const client = [...server.server.clients.values()].find((x) => x.blocked !== null)!;
+        const blockedAt = client.now;
+        clock.advance(5000);
+        await c.call('ZADD', 'k', '1', 'a');
+        expect(await blocked.reply()).toBe('*3\r\n$1\r\nk\r\n$1\r\na\r\n$1\r\n1\r\n');
+        expect(client.now).toBe(blockedAt + 5000);
+      } finally {
+        blocked.close();
+      }
+    });
   });
 });
 
