@@ -12,6 +12,7 @@ import { commands as set } from './set';
 import { commands as string } from './string';
 import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
+import { commands as zset } from './zset';
 
 /** Every command family; each file exports its definitions. */
 const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
@@ -28,6 +29,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   hash,
   set,
   lists,
+  zset,
 ];
 
 export interface CommandTable {

@@ -21,10 +21,8 @@ export interface ScanOptions {
  * Error texts are the real server's.
  */
 export function parseScanArgs(argv: readonly string[], cursorIndex: number, allow: { type?: boolean; noValues?: boolean } = {}): ScanOptions {
-  const cursorText = argv[cursorIndex];
-  // The cursor is an unsigned 64-bit number; anything else is an invalid cursor.
-  if (!/^\d+$/.test(cursorText) || BigInt(cursorText) > 18446744073709551615n) throw new ReplyError('ERR invalid cursor');
-  const cursor = Number(cursorText);
+  const cursor = parseCursor(argv[cursorIndex]);
+  if (cursor === undefined) throw new ReplyError('ERR invalid cursor');
   let match: string | undefined;
   let count = 10;
   let type: string | undefined;
@@ -49,6 +47,24 @@ export function parseScanArgs(argv: readonly string[], cursorIndex: number, allo
     }
   }
   return { cursor, match, count, type, noValues };
+}
+
+const ULONG_MODULUS = 18446744073709551616n;
+
+/**
+ * A cursor as the server reads it with strtoul (base 10): an optional sign, digits, and nothing
+ * after them up to the end of the C string (a NUL byte ends it). No leading space; the empty
+ * string is 0; a negative value wraps around 2^64; beyond 64 bits is out of range.
+ */
+export function parseCursor(text: string): number | undefined {
+  const m = /^([+-]?)(\d*)/.exec(text) as RegExpExecArray;
+  const rest = text.length - m[0].length;
+  if (m[2].length === 0) return m[0].length === 0 && (rest === 0 || text.charCodeAt(0) === 0) ? 0 : undefined;
+  if (rest > 0 && text.charCodeAt(m[0].length) !== 0) return undefined;
+  let value = BigInt(m[2]);
+  if (value >= ULONG_MODULUS) return undefined;
+  if (m[1] === '-') value = (ULONG_MODULUS - value) % ULONG_MODULUS;
+  return Number(value);
 }
 
 /** Whether an element passes the MATCH filter. */

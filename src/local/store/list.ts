@@ -1,4 +1,4 @@
-import { EncodingConfig, RObject, registerCodec } from './types';
+import { DEFAULT_ENCODING, EncodingConfig, RObject, registerCodec } from './types';
 
 /**
  * The list type: a ring buffer of byte strings. Pushing and popping at either end, reading by
@@ -681,18 +681,6 @@ const SIZE_ESTIMATE_OVERHEAD = 8;
 const UINT_MAX = 4294967295;
 const FILL_MAX = 32767;
 
-const DEFAULT_ENCODING: EncodingConfig = {
-  hashMaxListpackEntries: 128,
-  hashMaxListpackValue: 64,
-  setMaxIntsetEntries: 512,
-  setMaxListpackEntries: 128,
-  setMaxListpackValue: 64,
-  zsetMaxListpackEntries: 128,
-  zsetMaxListpackValue: 64,
-  listMaxListpackSize: -2,
-  listpackLists: true,
-  setListpack: true,
-};
 
 function clampFill(fill: number): number {
   return fill > FILL_MAX ? FILL_MAX : fill < -5 ? -5 : fill;

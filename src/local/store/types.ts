@@ -33,6 +33,20 @@ export interface EncodingConfig {
   readonly listpackLists: boolean;
 }
 
+/** The defaults of Valkey 8 (used where a value is built without a server at hand, e.g. RESTORE in tests). */
+export const DEFAULT_ENCODING: EncodingConfig = {
+  hashMaxListpackEntries: 128,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
+  setMaxListpackEntries: 128,
+  setMaxListpackValue: 64,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
+  listMaxListpackSize: -2,
+  setListpack: true,
+  listpackLists: true,
+};
+
 /** Base of every non-string value. */
 export abstract class RObject {
   /** The type TYPE reports. */

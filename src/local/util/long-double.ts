@@ -159,6 +159,26 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | undefi
   return round(sum < 0n, sum < 0n ? -sum : sum, 1n, base).value;
 }
 
+/** `x * k` for an integer `k`, rounded once (blocking timeouts: seconds times 1000). */
+export function multiplyLongDouble(x: LongDouble, k: bigint): LongDouble {
+  if (x.infinite || x.significand === 0n || k === 0n) return x;
+  const negative = x.negative !== (k < 0n);
+  return round(negative, x.significand * (k < 0n ? -k : k), 1n, x.exponent).value;
+}
+
+/** ceill(): the smallest integer not below `x`, exactly. `x` must be finite. */
+export function ceilLongDouble(x: LongDouble): bigint {
+  if (x.significand === 0n) return 0n;
+  if (x.exponent >= 0) {
+    const v = x.significand << BigInt(x.exponent);
+    return x.negative ? -v : v;
+  }
+  const shift = BigInt(-x.exponent);
+  const floor = x.significand >> shift;
+  if (x.negative) return -floor;
+  return (floor << shift) === x.significand ? floor : floor + 1n;
+}
+
 const SCALE = 10n ** 17n;
 
 /**
