@@ -395,7 +395,7 @@ describe('real clients', () => {
     await other.connect();
     try {
       expect(await io.zadd('board', 10, 'alice', 20, 'bob', 15, 'carol')).toBe(3);
-      expect(await io.zrange('board', 0, -1, 'WITHSCORES')).toEqual(['alice', '10', 'carol', '15', 'bob', '20']);
+      expect(await io.zrange('board', '0', '-1', 'WITHSCORES')).toEqual(['alice', '10', 'carol', '15', 'bob', '20']);
       expect(await io.zrevrank('board', 'alice')).toBe(2);
       expect(await io.zincrby('board', '0.5', 'alice')).toBe('10.5');
       const popped = io.bzpopmax('queue', 5);
