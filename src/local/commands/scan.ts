@@ -20,11 +20,12 @@ export interface ScanOptions {
  * Parses `cursor [MATCH pattern] [COUNT count] [TYPE type]` starting at `argv[cursorIndex]`.
  * Error texts are the real server's.
  */
-export function parseScanArgs(argv: readonly string[], cursorIndex: number, allow: { type?: boolean; noValues?: boolean } = {}): ScanOptions {
-  const cursorText = argv[cursorIndex];
-  // The cursor is an unsigned 64-bit number; anything else is an invalid cursor.
-  if (!/^\d+$/.test(cursorText) || BigInt(cursorText) > 18446744073709551615n) throw new ReplyError('ERR invalid cursor');
-  const cursor = Number(cursorText);
+export function parseScanArgs(
+  argv: readonly string[],
+  cursorIndex: number,
+  allow: { type?: boolean; noValues?: boolean; strtoulCursor?: boolean } = {},
+): ScanOptions {
+  const cursor = parseScanCursor(argv[cursorIndex], allow.strtoulCursor === true);
   let match: string | undefined;
   let count = 10;
   let type: string | undefined;
@@ -49,6 +50,31 @@ export function parseScanArgs(argv: readonly string[], cursorIndex: number, allo
     }
   }
   return { cursor, match, count, type, noValues };
+}
+
+const MAX_CURSOR = 18446744073709551615n;
+
+/**
+ * A SCAN cursor: an unsigned 64-bit number (as a JS number, exact up to 2^53). Valkey accepts
+ * digits only. Redis OSS 7.0 (`strtoul`, pass `strtoul`) also takes an empty cursor as 0 and a
+ * leading `+` or `-` (`-1` is 2^64-1), but no leading space.
+ */
+export function parseScanCursor(text: string, strtoul: boolean): number {
+  let digits = text;
+  let negative = false;
+  if (strtoul) {
+    if (text.length === 0) return 0;
+    const sign = text.charCodeAt(0);
+    if (sign === 43 /* + */ || sign === 45 /* - */) {
+      negative = sign === 45;
+      digits = text.slice(1);
+    }
+  }
+  if (!/^\d+$/.test(digits)) throw new ReplyError('ERR invalid cursor');
+  let n = BigInt(digits);
+  if (n > MAX_CURSOR) throw new ReplyError('ERR invalid cursor');
+  if (negative && n !== 0n) n = MAX_CURSOR + 1n - n;
+  return Number(n);
 }
 
 /** Whether an element passes the MATCH filter. */
