@@ -93,13 +93,15 @@ describe('generic key commands on a fake clock', () => {
       for (let i = 0; i < accesses; i++) await node.call('GET', 'k');
       return int(await node.call('OBJECT', 'FREQ', 'k'));
     };
-    // With factor 10, going from counter c to c+1 takes about 10*(c-5)+1 accesses.
+    // With factor 10, going from counter c to c+1 takes about 10*(c-5)+1 accesses: about 9.5 after
+    // 100 accesses and 19.5 after 1000. The bounds leave out less than 1e-4 of the distribution.
     const after100 = await freqAfter(100);
-    expect(after100).toBeGreaterThanOrEqual(7);
-    expect(after100).toBeLessThanOrEqual(11);
+    expect(after100).toBeGreaterThanOrEqual(6);
+    expect(after100).toBeLessThanOrEqual(16);
     const after1000 = await freqAfter(900);
-    expect(after1000).toBeGreaterThanOrEqual(after100 + 4);
-    expect(after1000).toBeLessThanOrEqual(22);
+    expect(after1000).toBeGreaterThanOrEqual(12);
+    expect(after1000).toBeLessThanOrEqual(31);
+    expect(after1000).toBeGreaterThan(after100);
     // OBJECT FREQ itself does not count.
     expect(int(await node.call('OBJECT', 'FREQ', 'k'))).toBe(after1000);
     node.clock.advance(3 * 60_000);
