@@ -14,7 +14,7 @@ describe('maxmemory against redis-server', () => {
   });
   afterAll(() => pair.stop());
   beforeEach(async () => {
-    await configBoth(pair, { maxmemory: '0b', 'maxmemory-policy': 'noeviction', 'notify-keyspace-events': '' });
+    await configBoth(pair, { 'maxmemory': '0b', 'maxmemory-policy': 'noeviction', 'notify-keyspace-events': '' });
     await pair.reset();
   });
 
@@ -31,7 +31,7 @@ describe('maxmemory against redis-server', () => {
   });
 
   test('a limit far above the dataset changes nothing', async () => {
-    await configBoth(pair, { 'maxmemory-policy': 'allkeys-lru', maxmemory: '1gb' });
+    await configBoth(pair, { 'maxmemory-policy': 'allkeys-lru', 'maxmemory': '1gb' });
     for (let i = 0; i < 100; i++) await pair.expectSame([['SET', `k${i}`, 'v'.repeat(100)]]);
     await pair.expectSame([['DBSIZE']]);
     expect(await infoField(pair.localClient, 'stats', 'evicted_keys')).toBe(0);
@@ -48,7 +48,7 @@ describe('maxmemory against redis-server', () => {
       ['SELECT', '5'], ['SET', 'e', '5', 'EX', '100'], ['SET', 'f', '6'], ['SELECT', '0'],
     ]);
     const before = await Promise.all([infoField(pair.realClient, 'stats', 'evicted_keys'), infoField(pair.localClient, 'stats', 'evicted_keys')]);
-    await configBoth(pair, { 'maxmemory-policy': policy, maxmemory: '1b' });
+    await configBoth(pair, { 'maxmemory-policy': policy, 'maxmemory': '1b' });
     await pair.expectSame([['DBSIZE'], ['SET', 'g', '7'], ['GET', 'a'], ['EXISTS', 'c', 'd'], ['SELECT', '5'], ['DBSIZE'], ['SELECT', '0']]);
     const after = await Promise.all([infoField(pair.realClient, 'stats', 'evicted_keys'), infoField(pair.localClient, 'stats', 'evicted_keys')]);
     expect(after[1] - before[1]).toBe(after[0] - before[0]);

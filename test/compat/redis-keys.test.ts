@@ -229,7 +229,7 @@ describe('OBJECT against redis-server', () => {
   });
   afterAll(() => pair.stop());
   beforeEach(async () => {
-    await configBoth(pair, { maxmemory: '0b', 'maxmemory-policy': 'noeviction', 'lfu-log-factor': '10' });
+    await configBoth(pair, { 'maxmemory': '0b', 'maxmemory-policy': 'noeviction', 'lfu-log-factor': '10' });
     await pair.reset();
   });
 
@@ -249,14 +249,14 @@ describe('OBJECT against redis-server', () => {
   });
 
   test('small integers are not shared under an LRU or LFU policy with a memory limit', async () => {
-    await configBoth(pair, { maxmemory: '100mb', 'maxmemory-policy': 'allkeys-lru' });
+    await configBoth(pair, { 'maxmemory': '100mb', 'maxmemory-policy': 'allkeys-lru' });
     await pair.expectSame([['SET', 'a', '5'], ['OBJECT', 'REFCOUNT', 'a'], ['OBJECT', 'ENCODING', 'a']]);
     await configBoth(pair, { 'maxmemory-policy': 'volatile-ttl' });
     await pair.expectSame([['SET', 'b', '5'], ['OBJECT', 'REFCOUNT', 'b']]);
   });
 
   test('FREQ counts accesses one by one with lfu-log-factor 0; lookups without touch do not count', async () => {
-    await configBoth(pair, { maxmemory: '100mb', 'maxmemory-policy': 'allkeys-lfu', 'lfu-log-factor': '0' });
+    await configBoth(pair, { 'maxmemory': '100mb', 'maxmemory-policy': 'allkeys-lfu', 'lfu-log-factor': '0' });
     const freq = ['OBJECT', 'FREQ', 'k'];
     await pair.expectSame([
       ['SET', 'k', 'v'], freq, ['GET', 'k'], ['GET', 'k'], freq, ['TYPE', 'k'], ['EXISTS', 'k'], ['TTL', 'k'], ['PTTL', 'k'],
@@ -281,7 +281,7 @@ describe('OBJECT against redis-server', () => {
     const idle = await pair.both(['OBJECT', 'IDLETIME', 'i']);
     expect([':1000\r\n', ':1001\r\n']).toContain(idle.real);
     expect([':1000\r\n', ':1001\r\n']).toContain(idle.local);
-    await configBoth(pair, { maxmemory: '100mb', 'maxmemory-policy': 'volatile-lfu', 'lfu-log-factor': '0' });
+    await configBoth(pair, { 'maxmemory': '100mb', 'maxmemory-policy': 'volatile-lfu', 'lfu-log-factor': '0' });
     await restoreBoth(pair, dumps, ['f2', '0', '<payload>', 'FREQ', '100']);
     await restoreBoth(pair, dumps, ['i2', '0', '<payload>', 'IDLETIME', '1000']);
     await pair.expectSame([['OBJECT', 'FREQ', 'f2'], ['OBJECT', 'FREQ', 'i2'], ['OBJECT', 'IDLETIME', 'f2']]);

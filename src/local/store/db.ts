@@ -1,5 +1,5 @@
-import { SLOTS, keySlot } from './slot';
 import { StringOrigin } from './encoding';
+import { SLOTS, keySlot } from './slot';
 import { KEY_OVERHEAD, MemoryCounter, RObject, RValue, valueBytes } from './types';
 
 /** What a database needs from its server. */

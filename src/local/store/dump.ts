@@ -50,6 +50,10 @@ function uint32le(n: number): string {
   return String.fromCharCode(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
 }
 
+function readUint32le(s: string, at: number): number {
+  return (s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24)) >>> 0;
+}
+
 /**
  * Serializes a value. Throws an Error when the value's type has no registered codec (a type
  * module that was not loaded), which DUMP reports as an internal error.
@@ -79,8 +83,7 @@ export function verifyPayload(payload: string): boolean {
   if (n < TRAILER + 2) return false;
   const version = payload.charCodeAt(n - 6) | (payload.charCodeAt(n - 5) << 8);
   if (version !== DUMP_VERSION) return false;
-  const stored = (payload.charCodeAt(n - 4) | (payload.charCodeAt(n - 3) << 8) | (payload.charCodeAt(n - 2) << 16) | (payload.charCodeAt(n - 1) << 24)) >>> 0;
-  return stored === crc32(payload, 0, n - 4);
+  return readUint32le(payload, n - 4) === crc32(payload, 0, n - 4);
 }
 
 /**
