@@ -268,7 +268,7 @@ describe('OBJECT against redis-server', () => {
     await pair.both(['DUMP', 'r']); // payloads differ; the access counts
     await pair.expectSame([
       ['OBJECT', 'FREQ', 'r'], ['OBJECT', 'IDLETIME', 'r'], ['SELECT', '0'],
-      ['SET', 'n', '1'], ['KEYS', '*'], ['OBJECT', 'FREQ', 'n'], ['RANDOMKEY'], ['SCAN', '0'], ['OBJECT', 'FREQ', 'n'],
+      ['DEL', 'c'], ['SET', 'n', '1'], ['KEYS', '*'], ['OBJECT', 'FREQ', 'n'], ['RANDOMKEY'], ['SCAN', '0'], ['OBJECT', 'FREQ', 'n'],
       ['SCAN', '0', 'TYPE', 'string'], ['OBJECT', 'FREQ', 'n'],
     ], sortedArray);
   });

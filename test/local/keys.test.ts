@@ -62,7 +62,15 @@ describe('generic key commands on a fake clock', () => {
       await node.call(...argv);
     }
     expect(await node.call('OBJECT', 'IDLETIME', 'k')).toBe(':10\r\n');
-    expect(await node.call('TOUCH', 'k')).toBe(':1\r\n');
+    // CLIENT NO-TOUCH: reads leave the access time, TOUCH still sets it.
+    const server = node.server.server;
+    const quiet = server.createInternalClient();
+    quiet.noTouch = true;
+    server.execute(quiet, ['GET', 'k']);
+    expect(quiet.w.take()).toBe('$1\r\nv\r\n');
+    expect(await node.call('OBJECT', 'IDLETIME', 'k')).toBe(':10\r\n');
+    server.execute(quiet, ['TOUCH', 'k']);
+    expect(quiet.w.take()).toBe(':1\r\n');
     expect(await node.call('OBJECT', 'IDLETIME', 'k')).toBe(':0\r\n');
     node.clock.advance(3_000);
     await node.call('GET', 'k');

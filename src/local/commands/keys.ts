@@ -95,7 +95,8 @@ export const commands: CommandDef[] = [
     complexity: 'O(N) where N is the number of keys that will be touched.',
     handler: (c, argv) => {
       let n = 0;
-      for (let i = 1; i < argv.length; i++) if (readEntry(c, argv[i], true) !== undefined) n++;
+      // TOUCH touches even for a client that asked not to (CLIENT NO-TOUCH).
+      for (let i = 1; i < argv.length; i++) if (readEntry(c, argv[i], true, true, true) !== undefined) n++;
       c.w.int(n);
     },
   },
@@ -288,10 +289,11 @@ export const commands: CommandDef[] = [
 
 /**
  * Looks a key up as the real server's read lookups do: counts a keyspace hit or miss, fires
- * `keymiss` (unless `notifyMiss` is false), and updates the access time when `touch` is set.
+ * `keymiss` (unless `notifyMiss` is false), and updates the access time when `touch` is set
+ * (and the client did not ask for no-touch, unless `force`).
  */
-function readEntry(c: Client, key: string, touch: boolean, notifyMiss = true): Entry | undefined {
-  const entry = c.db.lookup(key, c.now, touch && !c.noTouch);
+function readEntry(c: Client, key: string, touch: boolean, notifyMiss = true, force = false): Entry | undefined {
+  const entry = c.db.lookup(key, c.now, touch && (force || !c.noTouch));
   const server = c.server;
   if (entry === undefined) {
     server.stats.keyspaceMisses++;
