@@ -43,9 +43,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-elasticache/cdk-elasticache-go',
   },
 
-  // The local engine runs Lua scripts with fengari;
-  // it is plain JavaScript and ships inside the package.
-  bundledDeps: ['fengari@^0.1.5'],
+  // The local engine runs Lua scripts with fengari and makes its TLS certificates with node-forge;
+  // both are plain JavaScript and ship inside the package.
+  bundledDeps: ['fengari@^0.1.5', 'node-forge@^1.4.3'],
   devDeps: [
     '@types/node@^20',
     'ts-jest@^29.4.15',
@@ -57,8 +57,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/memjs',
     'memcached@^2.2.2',
     '@types/memcached',
+    '@types/node-forge',
     'fast-check@^4',
     'esbuild@^0.28',
+    // The session-cache example's handler reads the AUTH token from Secrets Manager (the Lambda
+    // runtime ships this client; the example only needs it for type checks and lint).
+    '@aws-sdk/client-secrets-manager@^3',
   ],
 
   jestOptions: {
@@ -125,6 +129,18 @@ project.addTask('demo', {
 project.addTask('test:compat', {
   description: 'Differential tests against real redis-server and memcached (needs both installed)',
   exec: 'jest --testPathIgnorePatterns=/node_modules/ --runInBand test/compat',
+  receiveArgs: true,
+});
+
+project.addTask('bench:redis', {
+  description: 'Benchmark the local Redis engine against redis-server (needs redis-server and redis-tools)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/redis.ts',
+  receiveArgs: true,
+});
+
+project.addTask('bench:topology', {
+  description: 'Benchmark local topology start time and cluster throughput against a redis-server cluster',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/topology.ts',
   receiveArgs: true,
 });
 

@@ -1,1 +1,10 @@
-export {};
+export * from './engine';
+export * from './node-type';
+export * from './network-type';
+export * from './endpoint';
+export * from './auth';
+export * from './subnet-group';
+export * from './parameter-group';
+export * from './consumer';
+export * from './replication-group';
+export * from './memcached-cluster';

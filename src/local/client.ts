@@ -50,7 +50,7 @@ export class Client implements Watcher {
   public multi: Array<{ cmd: Command; argv: string[] }> | null = null;
   public multiError = false;
   public dirtyCas = false;
-  public readonly watching: Array<{ db: Db; key: string }> = [];
+  public readonly watching: Array<{ db: Db; key: string; expired: boolean }> = [];
   public inExec = false;
 
   // Blocking

@@ -1,3 +1,4 @@
+import { formatNotifyFlags, parseNotifyFlags } from './notify';
 import { globMatch } from './util/glob';
 
 /** Kinds of configuration values, each with its own parsing and CONFIG GET form. */
@@ -27,14 +28,20 @@ export interface ConfigParam {
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-  b: 1, k: 1000, kb: 1024, m: 1000 * 1000, mb: 1024 * 1024, g: 1000 * 1000 * 1000, gb: 1024 * 1024 * 1024,
+  b: 1,
+  k: 1000,
+  kb: 1024,
+  m: 1000 * 1000,
+  mb: 1024 * 1024,
+  g: 1000 * 1000 * 1000,
+  gb: 1024 * 1024 * 1024,
 };
 
 /** Parses a memory amount as the server does ("100mb", "1gb", "1024"); undefined if invalid. */
 export function parseMemory(value: string): number | undefined {
   const m = /^(-?\d+)([a-zA-Z]*)$/.exec(value);
   if (!m) return undefined;
-  const unit = MEMORY_UNITS[m[2].toLowerCase()];
+  const unit = m[2] === '' ? 1 : MEMORY_UNITS[m[2].toLowerCase()];
   if (unit === undefined) return undefined;
   return Number(m[1]) * unit;
 }
@@ -227,4 +234,14 @@ defineConfig(
   { name: 'replica-read-only', aliases: ['slave-read-only'], kind: 'bool', default: 'yes' },
   { name: 'lazyfree-lazy-user-flush', kind: 'bool', default: 'no' },
   { name: 'lazyfree-lazy-user-del', kind: 'bool', default: 'no' },
+  {
+    name: 'notify-keyspace-events',
+    kind: 'special',
+    default: '',
+    parse: (value) => {
+      const flags = parseNotifyFlags(value);
+      if (flags === undefined) throw new Error('Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.');
+      return formatNotifyFlags(flags);
+    },
+  },
 );

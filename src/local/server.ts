@@ -2,12 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type * as net from 'node:net';
 import { Acl } from './acl';
 import { BlockState, Client } from './client';
+import type { ClusterTopology } from './cluster';
 import { buildCommandTable } from './commands';
+import { localNodes } from './commands/replication';
+import { setInfoSection } from './commands/server';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
+import { ReplicationState, replicationInfo } from './replication';
 import { DoubleStyle } from './resp/reply';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
@@ -138,6 +142,8 @@ export class RedisServer implements DbHost {
   public dirty = 0;
   /** Role: a replica refuses writes from ordinary clients and keeps expired keys until told. */
   public role: 'master' | 'replica' = 'master';
+  /** Set while a replica applies its primary's write stream (see DbHost). */
+  public applyingPrimaryStream = false;
 
   // Values cached from the configuration (read on hot paths).
   public maxmemory = 0;
@@ -151,6 +157,13 @@ export class RedisServer implements DbHost {
   public lfuDecayTime = 1;
   public encoding!: EncodingConfig;
 
+  /** Replication: this node's links as a primary or as a replica. */
+  public readonly replication: ReplicationState;
+  /** The cluster this node belongs to (cluster mode enabled), if any. */
+  public cluster: ClusterTopology | undefined;
+  /** Called after each PUBLISH (cluster nodes forward messages to their peers). */
+  public onPublish: ((channel: string, message: string) => void) | undefined;
+
   private listener: Listener | undefined;
   private nextClientId = 1;
   private readonly propagationListeners: PropagationListener[] = [];
@@ -162,8 +175,6 @@ export class RedisServer implements DbHost {
   private readonly readySet = new Set<string>();
   public blockedClients = 0;
   private servingBlocked = false;
-  /** Set while a command of the replication link (the primary) runs. */
-  private servingMaster = false;
   private cron: NodeJS.Timeout | undefined;
   private readonly logSink: ((line: string) => void) | undefined;
   private readonly options: RedisServerOptions;
@@ -192,6 +203,8 @@ export class RedisServer implements DbHost {
     this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this));
     this.blockingKeys = Array.from({ length: databases }, () => new Map<string, Client[]>());
 
+    this.replication = new ReplicationState(this);
+    setInfoSection(this, 'replication', replicationInfo);
     const table = buildCommandTable();
     this.commands = table.byName;
     this.commandList = table.list;
@@ -229,6 +242,7 @@ export class RedisServer implements DbHost {
         socket.write('-ERR max number of clients reached\r\n');
       },
     });
+    localNodes.set(`${this.host}:${this.port}`, this);
     const hz = Math.max(1, this.config.getNumber('hz'));
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
     this.cron.unref();
@@ -236,6 +250,9 @@ export class RedisServer implements DbHost {
 
   /** Closes every connection and the listener. */
   public async stop(): Promise<void> {
+    if (localNodes.get(`${this.host}:${this.port}`) === this) localNodes.delete(`${this.host}:${this.port}`);
+    this.replication.master?.stop();
+    for (const link of [...this.replication.replicas]) link.stop();
     if (this.cron) clearInterval(this.cron);
     this.cron = undefined;
     for (const c of [...this.clients.values()]) {
@@ -332,7 +349,14 @@ export class RedisServer implements DbHost {
         return;
       }
     }
-    if (this.maxmemory > 0 && !this.freeMemoryIfNeeded() && this.refusedWhenOutOfMemory(c, cmd)) {
+    if (this.cluster !== undefined && c.kind !== 'master') {
+      const redirect = this.cluster.route(c, cmd, argv);
+      if (redirect !== null) {
+        this.reject(c, redirect, cmd);
+        return;
+      }
+    }
+    if (this.maxmemory > 0 && c.kind !== 'master' && !this.freeMemoryIfNeeded() && this.refusedWhenOutOfMemory(c, cmd)) {
       this.reject(c, Errors.OOM, cmd);
       return;
     }
@@ -350,6 +374,8 @@ export class RedisServer implements DbHost {
       return;
     }
     this.call(c, cmd, argv);
+    // ASKING lets exactly one following command into an importing slot.
+    if (c.asking && cmd.name !== 'asking') c.asking = false;
   }
 
   /**
@@ -381,8 +407,6 @@ export class RedisServer implements DbHost {
     c.lastCommand = cmd;
     c.rewrittenArgv = null;
     c.extraPropagation = null;
-    const servingMaster = this.servingMaster;
-    this.servingMaster = c.kind === 'master';
     try {
       (cmd.handler as NonNullable<Command['handler']>)(c, argv);
     } catch (e) {
@@ -395,7 +419,6 @@ export class RedisServer implements DbHost {
         c.w.error(`ERR internal error while executing '${cmd.fullName}'`);
       }
     }
-    this.servingMaster = servingMaster;
     cmd.calls++;
     cmd.usec += Math.round((performance.now() - started) * 1000);
     this.stats.commandsProcessed++;
@@ -482,11 +505,6 @@ export class RedisServer implements DbHost {
 
   public overwriteStamp(entry: Entry): number {
     return this.maxmemoryPolicy.endsWith('lfu') ? entry.lru : lruClock(this.clock.now());
-  }
-
-  /** Logically expired keys stay visible to the primary's commands on a replica. */
-  public get expiredVisible(): boolean {
-    return this.servingMaster;
   }
 
   /** An expired key was deleted: statistics, notification, and DEL (or UNLINK) for replicas. */
@@ -697,8 +715,36 @@ export class RedisServer implements DbHost {
 
   public watch(c: Client, key: string): void {
     if (c.watching.some((w) => w.db === c.db && w.key === key)) return;
-    c.watching.push({ db: c.db, key });
+    // Remember whether the key was already logically expired: only a key that expires after
+    // WATCH counts as a change at EXEC.
+    const at = c.db.getExpire(key);
+    c.watching.push({ db: c.db, key, expired: at !== undefined && at <= c.now });
     c.db.watch(key, c);
+  }
+
+  /** Whether a watched key that was live at WATCH time has logically expired since (EXEC aborts). */
+  public watchedKeyExpired(c: Client): boolean {
+    for (const w of c.watching) {
+      if (w.expired) continue;
+      const at = w.db.getExpire(w.key);
+      if (at !== undefined && at <= c.now && w.db.dict.has(w.key)) return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Pub/Sub
+
+  /** PUBLISH: delivers locally; cluster layers add a hook to broadcast to the other nodes. */
+  public publish(channel: string, message: string): number {
+    const receivers = this.pubsub.publish(channel, message);
+    this.onPublish?.(channel, message);
+    return receivers;
+  }
+
+  /** SPUBLISH: delivers to shard channel subscribers of this node. */
+  public publishShard(channel: string, message: string): number {
+    return this.pubsub.publishShard(channel, message);
   }
 
   public unwatchAll(c: Client): void {

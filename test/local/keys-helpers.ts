@@ -36,6 +36,18 @@ export async function startNode(options: RedisServerOptions = {}): Promise<TestN
   };
 }
 
+/**
+ * Runs a command at once on an internal client and returns its raw reply: nothing else (no timer,
+ * no active expire cycle) can run between two such calls.
+ */
+export function exec(node: TestNode, ...argv: string[]): string {
+  const server = node.server.server;
+  const c = server.createInternalClient();
+  server.execute(c, argv);
+  server.removeClient(c);
+  return c.w.take();
+}
+
 /** Decodes a complete raw reply. */
 export function value(raw: string): RespValue {
   const r = decodeReply(raw, 0);

@@ -81,6 +81,18 @@ export class RawClient {
     }
   }
 
+  /** Every complete reply that arrives within `ms` (for push streams of unknown length). */
+  public async drain(ms = 200): Promise<string[]> {
+    await new Promise((r) => setTimeout(r, ms));
+    const out: string[] = [];
+    for (;;) {
+      const r = this.buffer.length > 0 ? decodeReply(this.buffer, 0) : undefined;
+      if (r === undefined) return out;
+      out.push(this.buffer.slice(0, r.end));
+      this.buffer = this.buffer.slice(r.end);
+    }
+  }
+
   /** Whether nothing more arrives within `ms` (for commands that must not reply). */
   public async silentFor(ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, ms));

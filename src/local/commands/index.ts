@@ -1,7 +1,13 @@
+import { commands as bitmap } from './bitmap';
+import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
+import { commands as hyperloglog } from './hyperloglog';
 import { commands as keys } from './keys';
+import { commands as pubsub } from './pubsub';
+import { commands as replication } from './replication';
 import { commands as server } from './server';
 import { commands as string } from './string';
+import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
 
 /** Every command family; each file exports its definitions. */
@@ -10,6 +16,12 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  transactions,
+  pubsub,
+  replication,
+  cluster,
+  bitmap,
+  hyperloglog,
 ];
 
 export interface CommandTable {

@@ -12,10 +12,10 @@ export interface DbHost {
    */
   readonly deletesExpired: boolean;
   /**
-   * Whether logically expired keys are still visible: on a replica while the primary's commands
-   * are applied, so that they act on the same data the primary had (its DEL comes later).
+   * Set on a replica while it applies its primary's writes: keys past their TTL still exist for
+   * the primary's commands (the primary decides when they go, with a DEL).
    */
-  readonly expiredVisible: boolean;
+  readonly applyingPrimaryStream: boolean;
   /** LRU clock (seconds resolution) or, under an LFU policy, the packed LFU value of a fresh access. */
   accessStamp(entry: Entry | undefined): number;
   /**
@@ -89,11 +89,9 @@ export class Db {
     const entry = this.dict.get(key);
     if (entry === undefined) return undefined;
     if (entry.vslot >= 0 && (this.expires.get(key) as number) <= now) {
-      if (this.host.deletesExpired) {
-        this.expire(key);
-        return undefined;
-      }
-      if (!this.host.expiredVisible) return undefined;
+      if (this.host.deletesExpired) this.expire(key);
+      else if (this.host.applyingPrimaryStream) return entry;
+      return undefined;
     }
     if (touch) entry.lru = this.host.accessStamp(entry);
     return entry;

@@ -1,0 +1,38 @@
+/**
+ * The connection contract as the constructs write it. The variable names and values are those
+ * that `src/runtime/contract.ts` reads (construct files must not import the Node-only runtime, so
+ * the names are repeated here; a test keeps the two lists equal).
+ */
+
+/** The contract's variable names, without prefix, that constructs may write. */
+export const CONSTRUCT_CONTRACT_VARIABLES = [
+  'ENGINE', 'MODE', 'HOST', 'PORT', 'READER_HOST', 'READER_PORT', 'TLS', 'AUTH', 'USER', 'SECRET_ARN', 'ID',
+] as const;
+
+export type ConstructContractVariable = typeof CONSTRUCT_CONTRACT_VARIABLES[number];
+
+/** The default variable prefix. */
+export const DEFAULT_PREFIX = 'CACHE';
+
+const PREFIX_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/** Throws unless the prefix is upper-case letters, digits and underscores starting with a letter. */
+export function checkPrefix(prefix: string): void {
+  if (!PREFIX_PATTERN.test(prefix)) {
+    throw new Error(`prefix must be upper-case letters, digits and underscores starting with a letter (e.g. 'CACHE' or 'SESSIONS'), got '${prefix}'`);
+  }
+}
+
+/** The values a cache exposes to its consumers (unprefixed; undefined values are left out). */
+export type ContractValues = Partial<Record<ConstructContractVariable, string>>;
+
+/** Prefixes the values: `{ HOST: h }` with `CACHE` gives `{ CACHE_HOST: h }`. */
+export function prefixContract(prefix: string, values: ContractValues): Record<string, string> {
+  checkPrefix(prefix);
+  const env: Record<string, string> = {};
+  for (const name of CONSTRUCT_CONTRACT_VARIABLES) {
+    const value = values[name];
+    if (value !== undefined) env[`${prefix}_${name}`] = value;
+  }
+  return env;
+}
