@@ -392,6 +392,14 @@ export class RedisServer implements DbHost {
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
   private reject(c: Client, message: string, cmd?: Command): void {
     if (cmd !== undefined) cmd.rejectedCalls++;
+    if (cmd !== undefined && cmd.name === 'exec' && c.multi !== null) {
+      // A refused EXEC ends the transaction and says why.
+      c.multi = null;
+      c.multiError = false;
+      this.unwatchAll(c);
+      c.w.error(`EXECABORT Transaction discarded because of: ${message}`);
+      return;
+    }
     if (c.multi !== null) c.multiError = true;
     c.w.error(message);
   }
