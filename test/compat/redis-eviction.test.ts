@@ -62,3 +62,37 @@ describe('maxmemory against redis-server', () => {
     expect(messages(got.local)).toHaveLength(survivors === 0 ? 6 : 3);
   });
 });
+
+describe('maxmemory and transactions against redis-server', () => {
+  let pair: CompatPair;
+  beforeAll(async () => {
+    pair = await CompatPair.start();
+  });
+  afterAll(() => pair.stop());
+  beforeEach(async () => {
+    await configBoth(pair, { 'maxmemory': '0b', 'maxmemory-policy': 'noeviction' });
+    await pair.reset();
+  });
+
+  test('over the limit, commands queued in MULTI are refused and EXEC aborts; EXEC of queued writes is refused', async () => {
+    const { real, local } = await pair.connectBoth();
+    const both = async (argv: string[]) => {
+      const [r, l] = await Promise.all([real.call(...argv), local.call(...argv)]);
+      expect({ request: argv, reply: l }).toEqual({ request: argv, reply: r });
+    };
+    await both(['SET', 'a', '1']);
+    await both(['MULTI']);
+    await both(['SET', 'b', '2']);
+    await both(['GET', 'a']);
+    await configBoth(pair, { maxmemory: '1b' });
+    await both(['EXEC']);
+    await both(['MULTI']);
+    await both(['GET', 'a']);
+    await both(['DISCARD']);
+    await both(['MULTI']);
+    await both(['GET', 'a']);
+    await both(['EXEC']);
+    await both(['GET', 'a']);
+    await both(['EXISTS', 'b']);
+  });
+});
