@@ -16,6 +16,7 @@ import { DoubleStyle } from './resp/reply';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
 import { performEvictions } from './store/eviction';
+import { activeExpireCycle, lazyfree } from './store/expire';
 import { EncodingConfig, MemoryCounter } from './store/types';
 
 /** Which server the local node imitates. */
@@ -175,7 +176,6 @@ export class RedisServer implements DbHost {
   public blockedClients = 0;
   private servingBlocked = false;
   private cron: NodeJS.Timeout | undefined;
-  private cronDb = 0;
   private readonly logSink: ((line: string) => void) | undefined;
   private readonly options: RedisServerOptions;
 
@@ -356,7 +356,7 @@ export class RedisServer implements DbHost {
         return;
       }
     }
-    if (this.maxmemory > 0 && cmd.denyOom && c.kind !== 'master' && !this.freeMemoryIfNeeded()) {
+    if (this.maxmemory > 0 && c.kind !== 'master' && !this.freeMemoryIfNeeded() && this.refusedWhenOutOfMemory(c, cmd)) {
       this.reject(c, Errors.OOM, cmd);
       return;
     }
@@ -378,9 +378,28 @@ export class RedisServer implements DbHost {
     if (c.asking && cmd.name !== 'asking') c.asking = false;
   }
 
+  /**
+   * Whether a command is refused while memory is over maxmemory: commands that may grow the
+   * dataset (denyoom), EXEC of a transaction holding one, and anything queued inside MULTI.
+   */
+  private refusedWhenOutOfMemory(c: Client, cmd: Command): boolean {
+    if (cmd.denyOom) return true;
+    if (c.multi === null) return false;
+    if (cmd.name === 'exec') return c.multi.some((queued) => queued.cmd.denyOom);
+    return cmd.name !== 'discard' && cmd.name !== 'quit' && cmd.name !== 'reset';
+  }
+
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
   private reject(c: Client, message: string, cmd?: Command): void {
     if (cmd !== undefined) cmd.rejectedCalls++;
+    if (cmd !== undefined && cmd.name === 'exec' && c.multi !== null) {
+      // A refused EXEC ends the transaction and says why.
+      c.multi = null;
+      c.multiError = false;
+      this.unwatchAll(c);
+      c.w.error(`EXECABORT Transaction discarded because of: ${message}`);
+      return;
+    }
     if (c.multi !== null) c.multiError = true;
     c.w.error(message);
   }
@@ -492,11 +511,16 @@ export class RedisServer implements DbHost {
     return lruClock(this.clock.now());
   }
 
+  public overwriteStamp(entry: Entry): number {
+    return this.maxmemoryPolicy.endsWith('lfu') ? entry.lru : lruClock(this.clock.now());
+  }
+
+  /** An expired key was deleted: statistics, notification, and DEL (or UNLINK) for replicas. */
   public onExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
     db.signalModified(key);
     this.notify(Notify.EXPIRED, 'expired', key, db.id);
-    this.queuePropagation(db.id, ['DEL', key]);
+    this.queuePropagation(db.id, [lazyfree(this, 'expire') ? 'UNLINK' : 'DEL', key]);
   }
 
   /** Called by databases when a key is created (clients blocked on it may now be served). */
@@ -549,13 +573,17 @@ export class RedisServer implements DbHost {
     return BASELINE_MEMORY + this.mem.used;
   }
 
-  /** Removes a key for eviction: statistics, notification, propagation. */
+  /**
+   * Removes a key for eviction: statistics, notification, and DEL (or UNLINK) for replicas, sent
+   * at once and on its own, as the real server propagates evictions (never inside MULTI/EXEC).
+   */
   public evict(db: Db, key: string): void {
     db.signalModified(key);
     db.delete(key);
     this.stats.evictedKeys++;
     this.notify(Notify.EVICTED, 'evicted', key, db.id);
-    this.queuePropagation(db.id, ['DEL', key]);
+    this.queuePropagation(db.id, [lazyfree(this, 'eviction') ? 'UNLINK' : 'DEL', key]);
+    this.flushPropagation();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -784,36 +812,11 @@ export class RedisServer implements DbHost {
   }
 
   /**
-   * Samples keys with a TTL and deletes the expired ones, repeating while more than a quarter of
-   * a sample was expired, within a small time budget, as the real server's active expiry does.
+   * Samples keys with a TTL and deletes the expired ones, repeating while many of a sample were
+   * expired, within a small time budget (see {@link activeExpireCycle}). Returns the number deleted.
    */
-  public activeExpireCycle(now: number): void {
-    const deadline = performance.now() + 5;
-    for (let n = 0; n < this.dbs.length; n++) {
-      const db = this.dbs[(this.cronDb + n) % this.dbs.length];
-      if (db.expiresCount === 0) continue;
-      for (;;) {
-        let sampled = 0;
-        let expired = 0;
-        let ttlSum = 0;
-        const keys: string[] = [];
-        db.sampleVolatile(Math.min(20, db.expiresCount), (key, at) => {
-          sampled++;
-          if (at <= now) keys.push(key);
-          else ttlSum += at - now;
-        });
-        for (const key of keys) {
-          if (db.getExpire(key) !== undefined && (db.getExpire(key) as number) <= now && this.deletesExpired) {
-            db.expire(key);
-            expired++;
-          }
-        }
-        const live = sampled - expired;
-        if (live > 0) db.avgTtl = db.avgTtl === 0 ? ttlSum / live : (db.avgTtl / 50) * 49 + ttlSum / live / 50;
-        if (expired * 4 <= sampled || db.expiresCount === 0 || performance.now() > deadline) break;
-      }
-    }
-    this.cronDb = (this.cronDb + 1) % this.dbs.length;
+  public activeExpireCycle(now: number): number {
+    return activeExpireCycle(this, now);
   }
 
   // ------------------------------------------------------------------------------------------

@@ -60,8 +60,8 @@ export function withinReplyLimit(c: Client, mark: number): boolean {
  * HSCAN/SSCAN check the cursor before looking the key up, and the options only after it
  * exists (a missing key answers an empty scan even with bad options).
  */
-export function checkScanCursor(argv: readonly string[]): void {
-  parseScanArgs([argv[0], argv[1], argv[2]], 2);
+export function checkScanCursor(c: Client, argv: readonly string[]): void {
+  parseScanArgs([argv[0], argv[1], argv[2]], 2, { strtoulCursor: c.server.engine === 'redis' });
 }
 
 /** The reply of a scan over a missing key. */

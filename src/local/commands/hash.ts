@@ -261,14 +261,14 @@ function hrandfieldWithCount(c: Client, key: string, count: number, withValues: 
 
 /** HSCAN key cursor [MATCH pattern] [COUNT count] [NOVALUES (Valkey 8)] */
 function hscan(c: Client, argv: string[]): void {
-  checkScanCursor(argv);
+  checkScanCursor(c, argv);
   const hash = readHash(c, argv[1]);
   if (hash === undefined) {
     writeEmptyScan(c);
     return;
   }
   // NOVALUES arrived with Valkey 8 (and Redis 7.4); Redis 7.0 answers a syntax error.
-  const options = parseScanArgs(argv, 2, { noValues: c.server.engine === 'valkey' });
+  const options = parseScanArgs(argv, 2, { noValues: c.server.engine === 'valkey', strtoulCursor: c.server.engine === 'redis' });
   const out: string[] = [];
   const cursor = hash.scan(options.cursor, options.count, (i) => {
     const field = hash.fieldAt(i);

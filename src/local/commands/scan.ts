@@ -20,9 +20,12 @@ export interface ScanOptions {
  * Parses `cursor [MATCH pattern] [COUNT count] [TYPE type]` starting at `argv[cursorIndex]`.
  * Error texts are the real server's.
  */
-export function parseScanArgs(argv: readonly string[], cursorIndex: number, allow: { type?: boolean; noValues?: boolean } = {}): ScanOptions {
-  const cursor = parseCursor(argv[cursorIndex]);
-  if (cursor === undefined) throw new ReplyError('ERR invalid cursor');
+export function parseScanArgs(
+  argv: readonly string[],
+  cursorIndex: number,
+  allow: { type?: boolean; noValues?: boolean; strtoulCursor?: boolean } = {},
+): ScanOptions {
+  const cursor = parseScanCursor(argv[cursorIndex], allow.strtoulCursor === true);
   let match: string | undefined;
   let count = 10;
   let type: string | undefined;
@@ -52,17 +55,25 @@ export function parseScanArgs(argv: readonly string[], cursorIndex: number, allo
 const ULONG_MODULUS = 18446744073709551616n;
 
 /**
- * A cursor as the server reads it with strtoul (base 10): an optional sign, digits, and nothing
- * after them up to the end of the C string (a NUL byte ends it). No leading space; the empty
- * string is 0; a negative value wraps around 2^64; beyond 64 bits is out of range.
+ * A SCAN cursor: an unsigned 64-bit number (as a JS number, exact up to 2^53). Valkey accepts
+ * digits only. Redis OSS 7.0 reads it with strtoul (base 10): an optional sign, digits, and
+ * nothing after them up to the end of the C string (a NUL byte ends it); no leading space; the
+ * empty string is 0; a negative value wraps around 2^64 (`-1` is 2^64-1).
  */
-export function parseCursor(text: string): number | undefined {
+export function parseScanCursor(text: string, strtoul: boolean): number {
+  if (!strtoul) {
+    if (!/^\d+$/.test(text) || BigInt(text) >= ULONG_MODULUS) throw new ReplyError('ERR invalid cursor');
+    return Number(text);
+  }
   const m = /^([+-]?)(\d*)/.exec(text) as RegExpExecArray;
   const rest = text.length - m[0].length;
-  if (m[2].length === 0) return m[0].length === 0 && (rest === 0 || text.charCodeAt(0) === 0) ? 0 : undefined;
-  if (rest > 0 && text.charCodeAt(m[0].length) !== 0) return undefined;
+  if (m[2].length === 0) {
+    if (m[0].length === 0 && (rest === 0 || text.charCodeAt(0) === 0)) return 0;
+    throw new ReplyError('ERR invalid cursor');
+  }
+  if (rest > 0 && text.charCodeAt(m[0].length) !== 0) throw new ReplyError('ERR invalid cursor');
   let value = BigInt(m[2]);
-  if (value >= ULONG_MODULUS) return undefined;
+  if (value >= ULONG_MODULUS) throw new ReplyError('ERR invalid cursor');
   if (m[1] === '-') value = (ULONG_MODULUS - value) % ULONG_MODULUS;
   return Number(value);
 }

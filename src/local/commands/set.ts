@@ -479,14 +479,14 @@ function diffInto(result: RSet, first: RSet, others: Array<RSet | null>, config:
 
 /** SSCAN key cursor [MATCH pattern] [COUNT count] */
 function sscan(c: Client, argv: string[]): void {
-  checkScanCursor(argv);
+  checkScanCursor(c, argv);
   const set = readSet(c, argv[1]);
   if (set === undefined) {
     writeEmptyScan(c);
     return;
   }
   const valkey = c.server.engine === 'valkey';
-  const options = parseScanArgs(argv, 2, { noValues: valkey });
+  const options = parseScanArgs(argv, 2, { noValues: valkey, strtoulCursor: !valkey });
   if (options.noValues) throw new ReplyError('ERR NOVALUES option can only be used in HSCAN');
   const out: string[] = [];
   const cursor = set.scan(options.cursor, options.count, (i) => {

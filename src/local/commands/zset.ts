@@ -982,13 +982,14 @@ function scanScoreText(c: Client, zs: SortedSet, score: number): string {
 
 /** ZSCAN key cursor [MATCH pattern] [COUNT count] */
 function zscan(c: Client, argv: string[]): void {
-  parseScanArgs(argv.slice(0, 3), 2); // the cursor is checked before the key
+  const strtoulCursor = c.server.engine === 'redis';
+  parseScanArgs(argv.slice(0, 3), 2, { strtoulCursor }); // the cursor is checked before the key
   const zs = readZset(c, argv[1]);
   if (zs === undefined) {
     writeScanReply(c, 0, []);
     return;
   }
-  const options = parseScanArgs(argv, 2);
+  const options = parseScanArgs(argv, 2, { strtoulCursor });
   const out: string[] = [];
   if (zs.listpack) {
     // A compact set is returned whole, whatever the cursor and COUNT.

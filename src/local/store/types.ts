@@ -100,6 +100,11 @@ export interface ValueCodec<T extends RObject = RObject> {
   restore(items: readonly string[]): T;
   /** The elements SORT sorts (list order, set members, zset members by score); none for hashes. */
   sortElements?(value: T): string[];
+  /**
+   * The value of one field, for types with fields (hashes), or undefined when it is missing. SORT's
+   * `BY key->field` and `GET key->field` read fields through it (through `dump` when absent).
+   */
+  field?(value: T, name: string): string | undefined;
 }
 
 const codecs = new Map<string, ValueCodec>();
