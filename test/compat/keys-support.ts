@@ -1,36 +1,24 @@
 /**
  * Helpers for the differential tests of the generic key commands: seeding collections on both
- * servers (with the local type doubles until the type's own commands exist), configuration on
- * both, replies normalized for the documented ordering differences, and keyspace notifications.
+ * servers, configuration on both, replies normalized for the documented ordering differences, and
+ * keyspace notifications.
  */
 import { CompatPair } from './harness';
 import { Client } from '../../src/local/client';
 import { parseNotifyFlags } from '../../src/local/notify';
 import { RespValue, decodeReply } from '../../src/local/resp/decode';
-import { makeDouble, registerDoubles } from '../local/doubles';
 import { RawClient, encode } from '../local/support';
 
 const WRITE_COMMAND = { list: 'RPUSH', set: 'SADD', zset: 'ZADD', hash: 'HSET' } as const;
 export type CollectionType = keyof typeof WRITE_COMMAND;
 
-const doubled = new Set(registerDoubles());
-
-/**
- * Creates a collection on both servers: with its write command on the real server, and on the
- * local engine with the same command when it exists, otherwise as a test double.
- */
-export async function seed(pair: CompatPair, type: CollectionType, key: string, items: readonly string[], db = 0): Promise<void> {
+/** Creates a collection on both servers with its write command (in the selected database). */
+export async function seed(pair: CompatPair, type: CollectionType, key: string, items: readonly string[]): Promise<void> {
   const command = WRITE_COMMAND[type];
   const real = await pair.realClient.call(command, key, ...items);
   if (real.startsWith('-')) throw new Error(`${command} failed on redis-server: ${real}`);
-  const local = pair.local.server;
-  if (local.lookupCommand(command) !== undefined) {
-    const reply = await pair.localClient.call(command, key, ...items);
-    if (reply.startsWith('-')) throw new Error(`${command} failed on the local engine: ${reply}`);
-    return;
-  }
-  if (!doubled.has(type)) throw new Error(`the local engine has the ${type} type but not ${command}`);
-  local.dbs[db].set(key, makeDouble(type, items));
+  const local = await pair.localClient.call(command, key, ...items);
+  if (local.startsWith('-')) throw new Error(`${command} failed on the local engine: ${local}`);
 }
 
 /**

@@ -1,8 +1,8 @@
 import { CompatPair, RealRedis, realRedisVersion, startRealRedis } from './harness';
 import { configBoth, decode, listenBoth, scanAll, seed, sortedArray } from './keys-support';
 import { RunningRedisServer, startRedisServer } from '../../src/local';
-import { makeDouble } from '../local/doubles';
 import { RawClient } from '../local/support';
+import { makeValue } from '../local/values';
 
 /** Both protocols: each test body runs in RESP2, then again after HELLO 3. */
 const PROTOCOLS = [2, 3] as const;
@@ -522,7 +522,7 @@ describe('cluster mode restrictions against redis-server', () => {
     for (const argv of requests) {
       if (argv[0] === 'RPUSH' && local.server.lookupCommand('rpush') === undefined) {
         await r.call(...argv);
-        local.server.dbs[0].set('l', makeDouble('list', ['2', '1']));
+        local.server.dbs[0].set('l', makeValue('list', ['2', '1']));
         continue;
       }
       const [realReply, localReply] = await Promise.all([r.call(...argv), l.call(...argv)]);

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { DUMP_VERSION, crc32, decodePayload, dumpValue, verifyPayload } from '../../../src/local/store/dump';
-import { RObject, registerCodec } from '../../../src/local/store/types';
-import { HashDouble, ListDouble, SetDouble, ZSetDouble, registerDoubles } from '../doubles';
+import { RObject, registerCodec, codecFor } from '../../../src/local/store/types';
+import { makeValue } from '../values';
 
-registerDoubles();
 
 /** A payload with a correct trailer around an arbitrary body (to reach the content checks). */
 function sealed(body: string): string {
@@ -39,21 +38,22 @@ describe('DUMP payload', () => {
 
   test('values of every registered type round-trip as deep copies', () => {
     const values: RObject[] = [
-      new ListDouble(['a', '', '\x00\xff', 'x'.repeat(200)]),
-      new SetDouble(['m', 'n']),
-      new ZSetDouble(['1', 'a', '-2.5', 'b']),
-      new HashDouble(['f', 'v', 'g', '']),
+      makeValue('list', ['a', '', '\x00\xff', 'x'.repeat(200)]),
+      makeValue('set', ['m', 'n']),
+      makeValue('zset', ['1', 'a', '-2.5', 'b']),
+      makeValue('hash', ['f', 'v', 'g', '']),
     ];
     for (const v of values) {
       const back = decodePayload(dumpValue(v)) as RObject;
-      expect(back).toEqual(v);
+      // Same content (internal layouts such as skip list levels are random).
+      expect(codecFor(back.type)!.dump(back)).toEqual(codecFor(v.type)!.dump(v));
       expect(back).not.toBe(v);
       expect(back.type).toBe(v.type);
     }
   });
 
   test('any change of one byte, or a truncation, is refused', () => {
-    const payload = dumpValue(new ListDouble(['alpha', 'beta', 'gamma']));
+    const payload = dumpValue(makeValue('list', ['alpha', 'beta', 'gamma']));
     for (let i = 0; i < payload.length; i++) {
       for (const bit of [1, 0x10, 0x80]) {
         const bad = payload.slice(0, i) + String.fromCharCode(payload.charCodeAt(i) ^ bit) + payload.slice(i + 1);
@@ -80,12 +80,12 @@ describe('DUMP payload', () => {
     expect(decodePayload(sealed('\x00\x80'))).toBeUndefined(); // varint cut short
     expect(decodePayload(sealed('\x00\xff\xff\xff\xff\x0f'))).toBeUndefined(); // huge count
     expect(decodePayload(sealed('\x7f\x01\x01a'))).toBeUndefined(); // no type has tag 0x7f
-    expect(decodePayload(sealed('\xe1\x00'))).toBeUndefined(); // an empty list
-    expect(decodePayload(sealed('\xe3\x01\x01a'))).toBeUndefined(); // the zset codec refuses an odd item count
+    expect(decodePayload(sealed('\x12\x00'))).toBeUndefined(); // an empty list
+    expect(decodePayload(sealed('\x05\x01\x01a'))).toBeUndefined(); // the zset codec refuses an odd item count
   });
 
   test('a codec that returns another type is refused', () => {
-    registerCodec('stream', { tag: 0x70, dump: () => ['x'], restore: () => new ListDouble(['x']) });
+    registerCodec('stream', { tag: 0x70, dump: () => ['x'], restore: () => makeValue('list', ['x']) });
     expect(decodePayload(sealed('\x70\x01\x01x'))).toBeUndefined();
   });
 });
