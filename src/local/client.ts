@@ -45,6 +45,17 @@ export class Client implements Watcher {
   public now = 0;
   /** The command being (or last) executed, for CLIENT LIST. */
   public lastCommand: Command | null = null;
+  /** Bytes received and sent, commands run (CLIENT LIST). */
+  public netInput = 0;
+  public netOutput = 0;
+  public commandsProcessed = 0;
+  /**
+   * Set by a command whose arguments hold secrets (AUTH, HELLO AUTH, CONFIG SET requirepass):
+   * the arguments the slow log and MONITOR show instead.
+   */
+  public redactedArgs: string[] | null = null;
+  /** When the client's pending output went above its soft limit (0: it is not). */
+  public softLimitSince = 0;
 
   // MULTI / WATCH
   public multi: Array<{ cmd: Command; argv: string[] }> | null = null;
@@ -169,6 +180,13 @@ export class Client implements Watcher {
       const out = this.w.take();
       if (socket !== null && !this.closed) {
         socket.write(out, 'latin1');
+        this.netOutput += out.length;
+        this.server.stats.netOutputBytes += out.length;
+        if (this.server.outputLimitExceeded(this, socket.writableLength, this.server.clock.now())) {
+          this.server.log(`Client id=${this.id} addr=${this.address} closed for overcoming of output buffer limits.`);
+          this.close();
+          return;
+        }
         if (!this.readingPaused && socket.writableLength > OUTPUT_HIGH_WATER) {
           // The client is not reading its replies: stop reading its requests until it does.
           this.readingPaused = true;

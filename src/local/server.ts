@@ -5,6 +5,8 @@ import { BlockState, Client } from './client';
 import { buildCommandTable } from './commands';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
+import { ConfigValueError } from './config-params';
+import { LatencyMonitor, Slowlog } from './monitoring';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
@@ -13,6 +15,7 @@ import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
 import { performEvictions } from './store/eviction';
 import { EncodingConfig, MemoryCounter } from './store/types';
+import { Tracking } from './tracking';
 
 /** Which server the local node imitates. */
 export type EngineFlavor = 'valkey' | 'redis';
@@ -58,14 +61,18 @@ export interface RunningRedisServer {
   stop(): Promise<void>;
 }
 
-/** Commands ElastiCache does not offer (renamed away by the service). */
+/**
+ * Commands ElastiCache does not offer: the service's "Restricted commands" list (bgrewriteaof,
+ * bgsave, config, debug, migrate, replicaof, save, slaveof, shutdown, sync) and, from its list
+ * of restricted Valkey and Redis OSS commands, psync and the ACL and CLUSTER subcommands that
+ * manage users and the cluster topology (the service manages those). Clients see the engine's
+ * usual unknown-command (or unknown-subcommand) error for them.
+ */
 export const ELASTICACHE_RESTRICTED = new Set([
   'bgrewriteaof', 'bgsave', 'config', 'debug', 'migrate', 'psync', 'replicaof', 'save', 'slaveof',
-  'shutdown', 'sync', 'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'acl|dryrun',
+  'shutdown', 'sync', 'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save',
   'cluster|addslots', 'cluster|addslotsrange', 'cluster|bumpepoch', 'cluster|delslots', 'cluster|delslotsrange',
-  'cluster|failover', 'cluster|flushslots', 'cluster|forget', 'cluster|meet', 'cluster|replicate',
-  'cluster|reset', 'cluster|saveconfig', 'cluster|set-config-epoch', 'cluster|setslot', 'cluster|links',
-  'module', 'monitor', 'failover',
+  'cluster|failover', 'cluster|flushslots', 'cluster|forget', 'cluster|links', 'cluster|meet', 'cluster|setslot',
 ]);
 
 /** Starts a Redis-protocol node on 127.0.0.1 (port 0 = a free port). */
@@ -96,6 +103,10 @@ export interface ServerStats {
   netInputBytes: number;
   netOutputBytes: number;
   errors: Map<string, number>;
+  /** Values freed by UNLINK, FLUSHALL ASYNC and the lazyfree-* settings (INFO lazyfreed_objects). */
+  lazyfreedObjects: number;
+  /** Errors in replies the server did not expect to send (INFO unexpected_error_replies). */
+  unexpectedErrorReplies: number;
 }
 
 /**
@@ -128,6 +139,8 @@ export class RedisServer implements DbHost {
     netInputBytes: 0,
     netOutputBytes: 0,
     errors: new Map(),
+    lazyfreedObjects: 0,
+    unexpectedErrorReplies: 0,
   };
   public readonly startedAt: number;
   public readonly doubleStyle: DoubleStyle;
@@ -135,6 +148,21 @@ export class RedisServer implements DbHost {
 
   /** Write operations since start (the server's "dirty" counter). */
   public dirty = 0;
+  /** Unix time (seconds) of the last successful save: SAVE/BGSAVE succeed without writing. */
+  public lastSave: number;
+  /** The dirty counter at the last save (INFO rdb_changes_since_last_save). */
+  public dirtyAtLastSave = 0;
+  /** The client whose command is running (tracking NOLOOP, CLIENT KILL of itself). */
+  public currentClient: Client | null = null;
+  /** Clients in MONITOR mode. */
+  public readonly monitors = new Set<Client>();
+  public readonly slowlog = new Slowlog();
+  public readonly latency = new LatencyMonitor();
+  public readonly tracking: Tracking;
+  /** Active expiry can be switched off (DEBUG SET-ACTIVE-EXPIRE 0). */
+  public activeExpireEnabled = true;
+  /** Recent samples of counters for INFO's instantaneous_* fields. */
+  private readonly instantaneous = new InstantaneousMetrics();
   /** Role: a replica refuses writes from ordinary clients and keeps expired keys until told. */
   public role: 'master' | 'replica' = 'master';
 
@@ -148,6 +176,16 @@ export class RedisServer implements DbHost {
   public timeoutSeconds = 0;
   public lfuLogFactor = 10;
   public lfuDecayTime = 1;
+  public slowlogSlowerThan = 10000;
+  public slowlogMaxLen = 128;
+  public latencyThreshold = 0;
+  public latencyTracking = true;
+  public trackingTableMaxKeys = 1000000;
+  public maxclients = 10000;
+  /** Client output buffer limits: hard bytes, soft bytes, soft seconds, per class. */
+  public outputLimits: Record<'normal' | 'replica' | 'pubsub', [number, number, number]> = {
+    normal: [0, 0, 0], replica: [256 * 1024 * 1024, 64 * 1024 * 1024, 60], pubsub: [32 * 1024 * 1024, 8 * 1024 * 1024, 60],
+  };
   public encoding!: EncodingConfig;
 
   private listener: Listener | undefined;
@@ -163,6 +201,11 @@ export class RedisServer implements DbHost {
   private servingBlocked = false;
   private cron: NodeJS.Timeout | undefined;
   private cronDb = 0;
+  private startingUp = false;
+  /** CLIENT PAUSE: until when (ms) and whether reads are paused too. */
+  private pause: { until: number; all: boolean; timer: NodeJS.Timeout } | null = null;
+  /** Clients whose command waits for the end of a pause, in arrival order. */
+  private readonly postponed: Client[] = [];
   private readonly logSink: ((line: string) => void) | undefined;
   private readonly options: RedisServerOptions;
 
@@ -176,21 +219,33 @@ export class RedisServer implements DbHost {
     this.startedAt = this.clock.now();
     this.restricted = options.elasticache ? ELASTICACHE_RESTRICTED : null;
     this.pubsub = new PubSub((c) => this.pendingFlush.add(c));
+    this.lastSave = Math.floor(this.startedAt / 1000);
+    this.tracking = new Tracking(this);
 
-    this.config = new Config();
+    this.config = new Config({ engine: this.engine, version: this.version });
     this.config.onChange((name, value) => this.applyConfig(name, value));
+    this.config.onCheck((name, value) => this.checkConfig(name, value));
     for (const name of this.config.names()) this.applyConfig(name, this.config.get(name));
-    const startup: Record<string, string | number | boolean> = { ...options.config };
+    const startup: Record<string, string | number | boolean> = {
+      dir: process.cwd(),
+      bind: options.host ?? '127.0.0.1',
+      ...options.config,
+    };
     if (options.port !== undefined) startup.port = options.port;
     if (options.password !== undefined) startup.requirepass = options.password;
     const pairs = Object.entries(startup).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)] as const);
-    if (pairs.length > 0) this.config.set(pairs, { startup: true });
+    this.startingUp = true;
+    try {
+      this.config.set(pairs, { startup: true });
+    } finally {
+      this.startingUp = false;
+    }
 
     const databases = this.config.getNumber('databases');
     this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this));
     this.blockingKeys = Array.from({ length: databases }, () => new Map<string, Client[]>());
 
-    const table = buildCommandTable();
+    const table = buildCommandTable({ engine: this.engine, version: this.version });
     this.commands = table.byName;
     this.commandList = table.list;
     for (const rules of options.users ?? []) this.defineUser(rules);
@@ -204,9 +259,26 @@ export class RedisServer implements DbHost {
     return this.listener?.port ?? 0;
   }
 
-  /** Whether expired keys are deleted on access (primaries) or kept until the primary's DEL (replicas). */
+  /**
+   * Whether expired keys are deleted on access (primaries) or kept until the primary's DEL
+   * (replicas). While clients are paused, expired keys are reported missing but not deleted.
+   */
   public get deletesExpired(): boolean {
-    return this.role === 'master';
+    return this.role === 'master' && this.pause === null;
+  }
+
+  /** Whether keyspace changes must reach client-side caching (some client has TRACKING on). */
+  public get tracksKeys(): boolean {
+    return this.tracking.active;
+  }
+
+  /** Called by databases for every changed key (client-side caching invalidation). */
+  public keyModified(_db: Db, key: string): void {
+    this.tracking.invalidateKey(key);
+  }
+
+  public lookupClient(id: number): Client | undefined {
+    return this.clients.get(id);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -220,14 +292,30 @@ export class RedisServer implements DbHost {
       port: this.options.port ?? 0,
       tls: this.options.tls,
       allowPlaintext: this.options.tls?.allowPlaintext,
-      maxConnections: this.config.getNumber('maxclients'),
-      onConnection: (socket) => this.accept(socket),
-      onRefused: (socket) => {
-        this.stats.rejectedConnections++;
-        socket.write('-ERR max number of clients reached\r\n');
+      // maxclients is enforced on accept (it can change at run time).
+      maxConnections: Number.MAX_SAFE_INTEGER,
+      onConnection: (socket) => {
+        if (this.clients.size >= this.maxclients) {
+          this.stats.rejectedConnections++;
+          socket.end('-ERR max number of clients reached\r\n');
+          return;
+        }
+        this.accept(socket);
       },
     });
-    const hz = Math.max(1, this.config.getNumber('hz'));
+    // The port and address actually in use are what CONFIG GET reports.
+    this.startingUp = true;
+    try {
+      this.config.set([['port', String(this.listener.port)]], { startup: true });
+    } finally {
+      this.startingUp = false;
+    }
+    this.startCron();
+  }
+
+  private startCron(): void {
+    if (this.cron) clearInterval(this.cron);
+    const hz = Math.min(500, Math.max(1, this.config.getNumber('hz')));
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
     this.cron.unref();
   }
@@ -236,6 +324,7 @@ export class RedisServer implements DbHost {
   public async stop(): Promise<void> {
     if (this.cron) clearInterval(this.cron);
     this.cron = undefined;
+    if (this.pause !== null) clearTimeout(this.pause.timer);
     for (const c of [...this.clients.values()]) {
       if (c.blocked?.timer) clearTimeout(c.blocked.timer);
       c.close();
@@ -251,6 +340,7 @@ export class RedisServer implements DbHost {
     this.stats.connectionsReceived++;
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      c.netInput += chunk.length;
       c.onData(chunk);
     });
     socket.on('error', () => c.close());
@@ -273,6 +363,10 @@ export class RedisServer implements DbHost {
     this.unwatchAll(c);
     if (c.blocked) this.unblock(c, false);
     this.pendingFlush.delete(c);
+    this.monitors.delete(c);
+    this.tracking.disable(c);
+    const i = this.postponed.indexOf(c);
+    if (i >= 0) this.postponed.splice(i, 1);
   }
 
   public log(line: string): void {
@@ -342,6 +436,12 @@ export class RedisServer implements DbHost {
       this.reject(c, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd);
       return;
     }
+    if (this.pause !== null && c.kind !== 'replica' && c.kind !== 'master' && (this.pause.all || mayWrite(c, cmd))) {
+      // CLIENT PAUSE: the command waits for the end of the pause, then runs from the start.
+      this.postponed.push(c);
+      this.blockOther(c, cmd, argv, 'pause', 0, () => undefined);
+      return;
+    }
     if (c.multi !== null && !TRANSACTION_CONTROL.has(cmd.name)) {
       c.multi.push({ cmd, argv });
       c.w.status('QUEUED');
@@ -364,10 +464,13 @@ export class RedisServer implements DbHost {
   public call(c: Client, cmd: Command, argv: string[]): void {
     const dirty = this.dirty;
     const mark = c.replyMode === 'on' ? -1 : c.w.out.length;
+    const callerBefore = this.currentClient;
     const started = performance.now();
     c.lastCommand = cmd;
     c.rewrittenArgv = null;
     c.extraPropagation = null;
+    c.redactedArgs = null;
+    this.currentClient = c;
     try {
       (cmd.handler as NonNullable<Command['handler']>)(c, argv);
     } catch (e) {
@@ -380,10 +483,14 @@ export class RedisServer implements DbHost {
         c.w.error(`ERR internal error while executing '${cmd.fullName}'`);
       }
     }
+    const usec = Math.round((performance.now() - started) * 1000);
+    this.currentClient = callerBefore;
     cmd.calls++;
-    cmd.usec += Math.round((performance.now() - started) * 1000);
+    cmd.usec += usec;
     this.stats.commandsProcessed++;
+    c.commandsProcessed++;
     if (mark >= 0) this.applyReplyMode(c, mark);
+    this.afterCall(c, cmd, argv, usec);
 
     // The handler may have set these (TypeScript cannot see that through the call).
     const rewritten = c.rewrittenArgv as string[] | null;
@@ -394,6 +501,57 @@ export class RedisServer implements DbHost {
     if (extra !== null) for (const more of extra) this.queuePropagation(c.db.id, more);
     if (!c.inExec && c.kind !== 'script') this.flushPropagation();
     if (this.readyKeys.length > 0 && !c.inExec && c.kind !== 'script' && !this.servingBlocked) this.handleClientsBlockedOnKeys();
+  }
+
+  /**
+   * What the server records about every executed command: latency samples and histograms, the
+   * slow log, MONITOR output, the keys a tracking client read, and the invalidations it caused
+   * for itself (sent after its reply).
+   */
+  private afterCall(c: Client, cmd: Command, argv: string[], usec: number): void {
+    const blocked = c.blocked !== null;
+    if (this.latencyThreshold > 0 && usec / 1000 >= this.latencyThreshold) {
+      this.latency.add(cmd.isFast ? 'fast-command' : 'command', Math.floor(usec / 1000), Math.floor(this.clock.now() / 1000));
+    }
+    if (!blocked) {
+      if (this.slowlogSlowerThan >= 0 && usec >= this.slowlogSlowerThan && !cmd.flags.includes('skip_slowlog') && !c.reprocessing) {
+        this.slowlog.push(c.redactedArgs ?? argv, usec, Math.floor(this.clock.now() / 1000), c.address, c.name, this.slowlogMaxLen);
+      }
+      if (this.latencyTracking) cmd.histogram.record(Math.max(1, usec) * 1000);
+    }
+    if (this.monitors.size > 0 && !cmd.isAdmin && !cmd.flags.includes('skip_monitor') && !c.reprocessing) {
+      this.feedMonitors(c, c.redactedArgs ?? argv);
+    }
+    const tracking = this.tracking;
+    if (tracking.active) {
+      const state = tracking.state(c);
+      if (state !== undefined) {
+        if (cmd.isReadonly && !state.bcast && !cmd.isPubsub && cmd.name !== 'eval_ro' && cmd.name !== 'evalsha_ro' && cmd.name !== 'fcall_ro') {
+          const positions = cmd.keyIndexes(argv);
+          if (positions.length > 0) tracking.remember(c, positions.map((i) => argv[i]), this.trackingTableMaxKeys);
+        }
+        // CLIENT CACHING applies to the next command only (CLIENT subcommands and MULTI keep it).
+        if (c.multi === null && cmd.parent?.name !== 'client' && cmd.name !== 'client') state.caching = false;
+        tracking.flushPendingFor(c);
+      }
+    }
+  }
+
+  /** Sends a command to the MONITOR clients, as `+<time> [<db> <addr>] "arg" ...`. */
+  private feedMonitors(c: Client, argv: readonly string[]): void {
+    const now = this.clock.now();
+    const micros = Math.floor(now * 1000 + (performance.now() % 1) * 1000);
+    const secs = Math.floor(micros / 1e6);
+    const frac = String(micros % 1e6).padStart(6, '0');
+    const where = c.kind === 'script' ? `${c.db.id} lua` : `${c.db.id} ${c.address}`;
+    let line = `+${secs}.${frac} [${where}]`;
+    for (const a of argv) line += ' ' + quoteRepr(a);
+    line += '\r\n';
+    for (const m of this.monitors) {
+      if (m.closed) continue;
+      m.w.raw(line);
+      this.pendingFlush.add(m);
+    }
   }
 
   private applyReplyMode(c: Client, mark: number): void {
@@ -540,6 +698,7 @@ export class RedisServer implements DbHost {
 
   /** Flushes clients that received output from other clients' commands (pub/sub, unblocking). */
   public flushPending(): void {
+    if (this.tracking.active) this.tracking.broadcast();
     if (this.pendingFlush.size === 0) return;
     for (const c of this.pendingFlush) c.flush();
     this.pendingFlush.clear();
@@ -680,23 +839,113 @@ export class RedisServer implements DbHost {
   // ------------------------------------------------------------------------------------------
   // Periodic work
 
-  /** Whether a client's input processing is paused (CLIENT PAUSE). */
-  public paused(_c: Client): boolean {
-    return false;
+  /**
+   * Whether a client's input processing is paused: CLIENT PAUSE ALL holds every command of
+   * ordinary clients (replication links go on). CLIENT PAUSE WRITE is handled per command.
+   */
+  public paused(c: Client): boolean {
+    return this.pause !== null && this.pause.all && c.kind !== 'replica' && c.kind !== 'master';
+  }
+
+  /** The current pause, if any: its end (ms) and whether it holds all commands or only writes. */
+  public get clientPause(): { readonly until: number; readonly all: boolean } | null {
+    return this.pause;
+  }
+
+  /**
+   * CLIENT PAUSE: holds commands (all, or those that may write) until `until` (ms). A second
+   * pause extends the end and can only widen the kind, as in the real server.
+   */
+  public pauseClients(until: number, all: boolean): void {
+    const current = this.pause;
+    if (current !== null) {
+      clearTimeout(current.timer);
+      until = Math.max(until, current.until);
+      all = all || current.all;
+    }
+    const timer = setTimeout(() => this.unpauseClients(), Math.max(0, until - this.clock.now()));
+    timer.unref();
+    this.pause = { until, all, timer };
+  }
+
+  /** CLIENT UNPAUSE (or the end of the pause): runs the held commands in arrival order. */
+  public unpauseClients(): void {
+    if (this.pause === null) return;
+    clearTimeout(this.pause.timer);
+    this.pause = null;
+    const held = this.postponed.splice(0);
+    for (const c of held) {
+      const state = c.blocked;
+      if (state === null || state.kind !== 'pause' || c.closed) continue;
+      this.unblock(c, false);
+      this.execute(c, state.argv);
+      if (c.w.out.length > 0) this.pendingFlush.add(c);
+    }
+    // Clients held by PAUSE ALL (and those just released) go on with their buffered input.
+    for (const c of this.clients.values()) {
+      if (c.socket !== null && !c.closed && c.blocked === null) {
+        setImmediate(() => {
+          if (!c.closed && c.blocked === null) c.processInput();
+        });
+      }
+    }
+    this.flushPending();
   }
 
   private serverCron(): void {
     const now = this.clock.now();
-    this.activeExpireCycle(now);
+    this.instantaneous.sample(now, this.stats);
+    if (this.pause !== null && this.pause.until <= now) this.unpauseClients();
+    if (this.activeExpireEnabled && this.pause === null) this.activeExpireCycle(now);
     if (this.timeoutSeconds > 0) {
       const limit = this.timeoutSeconds * 1000;
       for (const c of this.clients.values()) {
-        if (c.socket === null || c.blocked !== null || c.subscribed || c.kind !== 'normal') continue;
+        if (c.socket === null || c.blocked !== null || c.subscribed || c.kind !== 'normal' || this.monitors.has(c)) continue;
         if (now - c.lastInteraction > limit) c.close();
       }
     }
+    this.enforceOutputLimits(now);
     this.flushPropagation();
     this.flushPending();
+  }
+
+  /**
+   * client-output-buffer-limit: a client whose unsent output passes the hard limit, or stays above
+   * the soft limit for longer than its seconds, is disconnected.
+   */
+  private enforceOutputLimits(now: number): void {
+    for (const c of this.clients.values()) {
+      const socket = c.socket;
+      if (socket === null || c.closed) continue;
+      const pending = socket.writableLength + c.w.out.length;
+      if (pending === 0) {
+        c.softLimitSince = 0;
+        continue;
+      }
+      if (this.outputLimitExceeded(c, pending, now)) {
+        this.log(`Client id=${c.id} addr=${c.address} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        c.close();
+      }
+    }
+  }
+
+  /** Whether a client's pending output breaks its class's limits (and tracks the soft-limit start). */
+  public outputLimitExceeded(c: Client, pending: number, now: number): boolean {
+    const cls = c.kind === 'replica' ? 'replica' : c.subscribed ? 'pubsub' : 'normal';
+    const [hard, soft, seconds] = this.outputLimits[cls];
+    if (hard > 0 && pending >= hard) return true;
+    if (soft > 0 && pending >= soft) {
+      if (c.softLimitSince === 0) c.softLimitSince = now;
+      else if (now - c.softLimitSince > seconds * 1000) return true;
+    } else {
+      c.softLimitSince = 0;
+    }
+    return false;
+  }
+
+  /** Recent per-second rates for INFO (instantaneous_ops_per_sec and friends). */
+  public instantaneousMetrics(): { ops: number; inputKbps: number; outputKbps: number } {
+    return this.instantaneous.rates();
   }
 
   /**
@@ -753,14 +1002,51 @@ export class RedisServer implements DbHost {
       case 'lfu-log-factor': this.lfuLogFactor = Number(value); break;
       case 'lfu-decay-time': this.lfuDecayTime = Number(value); break;
       case 'requirepass': this.acl.setRequirePass(value); break;
+      case 'hz': if (this.cron !== undefined) this.startCron(); break;
+      case 'maxclients': this.maxclients = Number(value); break;
+      case 'slowlog-log-slower-than': this.slowlogSlowerThan = Number(value); break;
+      case 'slowlog-max-len':
+        this.slowlogMaxLen = Number(value);
+        this.slowlog.trim(this.slowlogMaxLen);
+        break;
+      case 'latency-monitor-threshold': this.latencyThreshold = Number(value); break;
+      case 'latency-tracking': this.latencyTracking = value === 'yes'; break;
+      case 'tracking-table-max-keys': this.trackingTableMaxKeys = Number(value); break;
+      case 'client-output-buffer-limit': {
+        const w = value.split(' ');
+        const limit = (i: number): [number, number, number] => [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])];
+        this.outputLimits = { normal: limit(0), replica: limit(4), pubsub: limit(8) };
+        break;
+      }
       default:
         if (name.includes('-max-')) this.encoding = this.readEncodingConfig();
     }
     if (this.encoding === undefined) this.encoding = this.readEncodingConfig();
   }
 
+  /**
+   * Refuses changes the in-process engine cannot make: it never moves its listener, so `port`
+   * and `bind` accept only values it already satisfies (the real server would re-listen).
+   */
+  private checkConfig(name: string, value: string): void {
+    if (this.startingUp || this.listener === undefined) return;
+    if (name === 'port' && Number(value) !== this.listener.port) {
+      this.log(`CONFIG SET port ${value}: the local engine keeps listening on ${this.listener.port}`);
+      throw new ConfigValueError('Unable to listen on this port. Check server logs.');
+    }
+    if (name === 'bind') {
+      const host = this.listener.host;
+      const ok = value.split(' ').some((a) => {
+        const addr = a.replace(/^-/, '');
+        return addr === host || addr === '*' || (addr === '0.0.0.0' && !host.includes(':'));
+      });
+      if (!ok) throw new ConfigValueError('Failed to bind to specified addresses.');
+    }
+  }
+
   private readEncodingConfig(): EncodingConfig {
-    const n = (name: string) => this.config.getNumber(name);
+    // Redis OSS before 7.2 has no listpack sets (0 entries: intset, then hashtable).
+    const n = (name: string) => (this.config.has(name) ? this.config.getNumber(name) : 0);
     return {
       hashMaxListpackEntries: n('hash-max-listpack-entries'),
       hashMaxListpackValue: n('hash-max-listpack-value'),
@@ -781,6 +1067,58 @@ export class RedisServer implements DbHost {
     this.call(c, setuser, ['ACL', 'SETUSER', ...rules.trim().split(/\s+/)]);
     const reply = c.w.take();
     if (reply.startsWith('-')) throw new Error(`Invalid ACL user '${rules}': ${reply.slice(1).trim()}`);
+  }
+}
+
+/** Whether a command may write (CLIENT PAUSE WRITE holds it): write or may-replicate, or EXEC of such. */
+function mayWrite(c: Client, cmd: Command): boolean {
+  if (cmd.isWrite || cmd.mayReplicate) return true;
+  if (cmd.name === 'exec' && c.multi !== null) return c.multi.some((q) => q.cmd.isWrite || q.cmd.mayReplicate);
+  return false;
+}
+
+/** A string as the server's sdscatrepr quotes it (MONITOR lines). */
+export function quoteRepr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    switch (ch) {
+      case 0x5c: out += '\\\\'; break;
+      case 0x22: out += '\\"'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      case 0x07: out += '\\a'; break;
+      case 0x08: out += '\\b'; break;
+      default:
+        out += ch >= 0x20 && ch < 0x7f ? s[i] : '\\x' + ch.toString(16).padStart(2, '0');
+    }
+  }
+  return out + '"';
+}
+
+/** Per-second rates from samples taken by the cron (INFO instantaneous_*). */
+class InstantaneousMetrics {
+  private readonly samples: Array<[number, number, number, number]> = [];
+
+  public sample(now: number, stats: ServerStats): void {
+    const last = this.samples[this.samples.length - 1];
+    if (last !== undefined && now - last[0] < 100) return;
+    this.samples.push([now, stats.commandsProcessed, stats.netInputBytes, stats.netOutputBytes]);
+    if (this.samples.length > 16) this.samples.shift();
+  }
+
+  public rates(): { ops: number; inputKbps: number; outputKbps: number } {
+    if (this.samples.length < 2) return { ops: 0, inputKbps: 0, outputKbps: 0 };
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    const secs = (last[0] - first[0]) / 1000;
+    if (secs <= 0) return { ops: 0, inputKbps: 0, outputKbps: 0 };
+    return {
+      ops: Math.round((last[1] - first[1]) / secs),
+      inputKbps: (last[2] - first[2]) / secs / 1024,
+      outputKbps: (last[3] - first[3]) / secs / 1024,
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Client } from '../client';
+import { LatencyHistogram } from '../monitoring';
 
 /** Command flags, as COMMAND INFO reports them. */
 export type CommandFlag =
@@ -49,8 +50,10 @@ export interface CommandDef {
   readonly keyAccess?: KeyAccess;
   /** COMMAND DOCS: group (string, list, generic, server, connection, ...). */
   readonly group: string;
-  /** COMMAND DOCS: version the command appeared in. */
+  /** COMMAND DOCS: version the command appeared in (engines older than this do not have it). */
   readonly since: string;
+  /** For commands only Valkey has: the Valkey version that introduced it. */
+  readonly valkeySince?: string;
   /** COMMAND DOCS: one-line summary. */
   readonly summary: string;
   /** COMMAND DOCS: time complexity. */
@@ -93,8 +96,10 @@ export class Command {
   public failedCalls = 0;
   public rejectedCalls = 0;
   public usec = 0;
+  /** Call durations, for INFO latencystats and LATENCY HISTOGRAM. */
+  public readonly histogram = new LatencyHistogram();
 
-  constructor(def: CommandDef, parent?: Command) {
+  constructor(def: CommandDef, parent?: Command, available: (def: CommandDef) => boolean = () => true) {
     this.def = def;
     this.parent = parent;
     this.name = def.name;
@@ -134,7 +139,7 @@ export class Command {
 
     if (def.subcommands) {
       const subs = new Map<string, Command>();
-      for (const sub of def.subcommands) subs.set(sub.name, new Command(sub, this));
+      for (const sub of def.subcommands) if (available(sub)) subs.set(sub.name, new Command(sub, this, available));
       this.subcommands = subs;
     }
   }

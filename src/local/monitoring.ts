@@ -1,0 +1,169 @@
+/**
+ * The server's self-observation: the slow log (SLOWLOG), the latency monitor (LATENCY) and
+ * per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM).
+ */
+
+/** One SLOWLOG entry. */
+export interface SlowlogEntry {
+  readonly id: number;
+  /** Unix time in seconds. */
+  readonly time: number;
+  /** Microseconds the command took. */
+  readonly duration: number;
+  /** Arguments, already shortened as the server shortens them. */
+  readonly argv: readonly string[];
+  readonly peer: string;
+  readonly name: string;
+}
+
+const SLOWLOG_ENTRY_MAX_ARGC = 32;
+const SLOWLOG_ENTRY_MAX_STRING = 128;
+
+/** The slow log: newest entry first, bounded by slowlog-max-len. */
+export class Slowlog {
+  public entries: SlowlogEntry[] = [];
+  private nextId = 0;
+
+  /**
+   * Records a command: at most 32 arguments (the last one says how many more there were) and
+   * 128 bytes per argument (with a note of how many more bytes there were).
+   */
+  public push(argv: readonly string[], duration: number, time: number, peer: string, name: string, maxLen: number): void {
+    const argc = Math.min(argv.length, SLOWLOG_ENTRY_MAX_ARGC);
+    const args: string[] = [];
+    for (let j = 0; j < argc; j++) {
+      if (argc !== argv.length && j === argc - 1) {
+        args.push(`... (${argv.length - argc + 1} more arguments)`);
+      } else if (argv[j].length > SLOWLOG_ENTRY_MAX_STRING) {
+        args.push(`${argv[j].slice(0, SLOWLOG_ENTRY_MAX_STRING)}... (${argv[j].length - SLOWLOG_ENTRY_MAX_STRING} more bytes)`);
+      } else {
+        args.push(argv[j]);
+      }
+    }
+    this.entries.unshift({ id: this.nextId++, time, duration, argv: args, peer, name });
+    this.trim(maxLen);
+  }
+
+  public trim(maxLen: number): void {
+    if (this.entries.length > maxLen) this.entries.length = maxLen;
+  }
+
+  public reset(): void {
+    this.entries = [];
+  }
+}
+
+/** A latency sample of an event class. */
+export interface LatencySample {
+  /** Unix time in seconds. */
+  readonly time: number;
+  /** Milliseconds. */
+  readonly latency: number;
+}
+
+/** Per event class: the last 160 samples (one per second at most) and the all-time maximum. */
+export interface LatencySeries {
+  samples: LatencySample[];
+  max: number;
+}
+
+const LATENCY_TS_LEN = 160;
+
+/** The latency monitor: events slower than latency-monitor-threshold milliseconds. */
+export class LatencyMonitor {
+  public readonly events = new Map<string, LatencySeries>();
+
+  /** Adds a sample; samples within the same second keep the largest. */
+  public add(event: string, latencyMs: number, timeSeconds: number): void {
+    let series = this.events.get(event);
+    if (series === undefined) {
+      series = { samples: [], max: 0 };
+      this.events.set(event, series);
+    }
+    if (latencyMs > series.max) series.max = latencyMs;
+    const last = series.samples[series.samples.length - 1];
+    if (last !== undefined && last.time === timeSeconds) {
+      if (latencyMs > last.latency) series.samples[series.samples.length - 1] = { time: timeSeconds, latency: latencyMs };
+      return;
+    }
+    series.samples.push({ time: timeSeconds, latency: latencyMs });
+    if (series.samples.length > LATENCY_TS_LEN) series.samples.shift();
+  }
+
+  /** Resets the given events (all when none); returns how many were reset. */
+  public reset(events: readonly string[]): number {
+    if (events.length === 0) {
+      const n = this.events.size;
+      this.events.clear();
+      return n;
+    }
+    let n = 0;
+    for (const e of events) if (this.events.delete(e.toLowerCase()) || this.events.delete(e)) n++;
+    return n;
+  }
+}
+
+/**
+ * A latency histogram with power-of-two buckets for LATENCY HISTOGRAM and, with linear
+ * sub-buckets for two significant digits, the percentiles of INFO latencystats.
+ */
+export class LatencyHistogram {
+  public count = 0;
+  /** Sub-bucket counts: index = bucket * SUB + sub. */
+  private readonly counts = new Map<number, number>();
+
+  /** Records one duration in nanoseconds (at least 1 ns, as the server clamps). */
+  public record(nanos: number): void {
+    const v = Math.max(1, Math.floor(nanos));
+    const bucket = Math.floor(Math.log2(v));
+    const base = 2 ** bucket;
+    const sub = Math.min(SUB - 1, Math.floor(((v - base) / base) * SUB));
+    const index = bucket * SUB + sub;
+    this.counts.set(index, (this.counts.get(index) ?? 0) + 1);
+    this.count++;
+  }
+
+  /** The value (nanoseconds) at a percentile, from the upper bound of its sub-bucket. */
+  public percentile(p: number): number {
+    if (this.count === 0) return 0;
+    const target = Math.max(1, Math.ceil((p / 100) * this.count));
+    let seen = 0;
+    for (const index of [...this.counts.keys()].sort((a, b) => a - b)) {
+      seen += this.counts.get(index) as number;
+      if (seen >= target) {
+        const bucket = Math.floor(index / SUB);
+        const sub = index % SUB;
+        const base = 2 ** bucket;
+        return base + ((sub + 1) * base) / SUB - 1;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Cumulative counts per power-of-two microsecond bucket, for LATENCY HISTOGRAM:
+   * pairs of (bucket upper bound in usec, calls at or below it), only where the count grows.
+   */
+  public cumulativeUsec(): Array<[number, number]> {
+    const perBucket = new Map<number, number>();
+    for (const [index, n] of this.counts) {
+      const nanosUpper = 2 ** (Math.floor(index / SUB) + 1);
+      const usec = Math.max(1, 2 ** Math.ceil(Math.log2(Math.max(1, nanosUpper / 1000))));
+      perBucket.set(usec, (perBucket.get(usec) ?? 0) + n);
+    }
+    const out: Array<[number, number]> = [];
+    let total = 0;
+    for (const usec of [...perBucket.keys()].sort((a, b) => a - b)) {
+      total += perBucket.get(usec) as number;
+      out.push([usec, total]);
+    }
+    return out;
+  }
+
+  public reset(): void {
+    this.counts.clear();
+    this.count = 0;
+  }
+}
+
+const SUB = 64;
