@@ -1,3 +1,4 @@
+import { commands as config } from './config';
 import { commands as connection } from './connection';
 import { commands as keys } from './keys';
 import { commands as server } from './server';
@@ -11,6 +12,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   server,
   keys,
   string,
+  config,
 ];
 
 export interface CommandTable {
