@@ -107,6 +107,17 @@ export interface ServerStats {
   lazyfreedObjects: number;
   /** Errors in replies the server did not expect to send (INFO unexpected_error_replies). */
   unexpectedErrorReplies: number;
+  /** Socket reads and writes (INFO total_reads_processed, total_writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
+  /** Clients closed for their query or output buffer limits. */
+  queryBufferLimitDisconnections: number;
+  outputBufferLimitDisconnections: number;
+  /** ACL refusals (INFO acl_access_denied_*). */
+  aclDeniedAuth: number;
+  aclDeniedCommand: number;
+  aclDeniedKey: number;
+  aclDeniedChannel: number;
 }
 
 /**
@@ -141,6 +152,14 @@ export class RedisServer implements DbHost {
     errors: new Map(),
     lazyfreedObjects: 0,
     unexpectedErrorReplies: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
+    queryBufferLimitDisconnections: 0,
+    outputBufferLimitDisconnections: 0,
+    aclDeniedAuth: 0,
+    aclDeniedCommand: 0,
+    aclDeniedKey: 0,
+    aclDeniedChannel: 0,
   };
   public readonly startedAt: number;
   public readonly doubleStyle: DoubleStyle;
@@ -148,6 +167,13 @@ export class RedisServer implements DbHost {
 
   /** Write operations since start (the server's "dirty" counter). */
   public dirty = 0;
+  /** The most memory used so far (INFO used_memory_peak). */
+  public peakMemory = 0;
+  /** SAVE/BGSAVE and BGREWRITEAOF calls (INFO rdb_saves, aof_rewrites). */
+  public rdbSaves = 0;
+  public aofRewrites = 0;
+  /** Milliseconds spent in active expiry (INFO expire_cycle_cpu_milliseconds). */
+  public expireCycleMs = 0;
   /** Unix time (seconds) of the last successful save: SAVE/BGSAVE succeed without writing. */
   public lastSave: number;
   /** The dirty counter at the last save (INFO rdb_changes_since_last_save). */
@@ -340,6 +366,7 @@ export class RedisServer implements DbHost {
     this.stats.connectionsReceived++;
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      this.stats.readsProcessed++;
       c.netInput += chunk.length;
       c.onData(chunk);
     });
@@ -393,7 +420,8 @@ export class RedisServer implements DbHost {
       this.reject(c, unknownCommand(argv));
       return;
     }
-    if (cmd.subcommands !== undefined) {
+    // A container called alone runs its own handler when it has one (COMMAND).
+    if (cmd.subcommands !== undefined && (argv.length >= 2 || cmd.handler === undefined)) {
       if (argv.length < 2) {
         this.reject(c, wrongArity(cmd.name), cmd);
         return;
@@ -420,6 +448,9 @@ export class RedisServer implements DbHost {
     if (!c.user.allowsAll) {
       const denial = c.user.permits(cmd, argv);
       if (denial !== null) {
+        if (denial.reason === 'key') this.stats.aclDeniedKey++;
+        else if (denial.reason === 'channel') this.stats.aclDeniedChannel++;
+        else this.stats.aclDeniedCommand++;
         this.reject(c, noPermission(cmd, denial.reason, denial.object), cmd);
         return;
       }
@@ -470,6 +501,8 @@ export class RedisServer implements DbHost {
     c.rewrittenArgv = null;
     c.extraPropagation = null;
     c.redactedArgs = null;
+    const argvBefore = c.currentArgv;
+    c.currentArgv = argv;
     this.currentClient = c;
     try {
       (cmd.handler as NonNullable<Command['handler']>)(c, argv);
@@ -485,6 +518,7 @@ export class RedisServer implements DbHost {
     }
     const usec = Math.round((performance.now() - started) * 1000);
     this.currentClient = callerBefore;
+    c.currentArgv = argvBefore;
     cmd.calls++;
     cmd.usec += usec;
     this.stats.commandsProcessed++;
@@ -510,6 +544,8 @@ export class RedisServer implements DbHost {
    */
   private afterCall(c: Client, cmd: Command, argv: string[], usec: number): void {
     const blocked = c.blocked !== null;
+    const used = BASELINE_MEMORY + this.mem.used;
+    if (used > this.peakMemory) this.peakMemory = used;
     if (this.latencyThreshold > 0 && usec / 1000 >= this.latencyThreshold) {
       this.latency.add(cmd.isFast ? 'fast-command' : 'command', Math.floor(usec / 1000), Math.floor(this.clock.now() / 1000));
     }
@@ -731,6 +767,17 @@ export class RedisServer implements DbHost {
     this.setBlocked(c, state, timeoutMs);
   }
 
+  /**
+   * Ends a client's block with a reply written by `reply` (CLIENT UNBLOCK: the command's timeout
+   * reply, or an error), then lets it go on with its pipelined requests.
+   */
+  public unblockWith(c: Client, reply: (c: Client) => void): void {
+    if (c.blocked === null) return;
+    this.unblock(c, false);
+    reply(c);
+    this.resume(c);
+  }
+
   /** Blocks a client for another reason (WAIT, CLIENT PAUSE); `unblock` ends it. */
   public blockOther(c: Client, cmd: Command, argv: string[], kind: 'wait' | 'pause', timeoutMs: number, onTimeout: (c: Client) => void): void {
     const deadline = timeoutMs > 0 ? this.clock.now() + timeoutMs : 0;
@@ -896,7 +943,13 @@ export class RedisServer implements DbHost {
     const now = this.clock.now();
     this.instantaneous.sample(now, this.stats);
     if (this.pause !== null && this.pause.until <= now) this.unpauseClients();
-    if (this.activeExpireEnabled && this.pause === null) this.activeExpireCycle(now);
+    if (this.activeExpireEnabled && this.pause === null) {
+      const started = performance.now();
+      this.activeExpireCycle(now);
+      const ms = performance.now() - started;
+      this.expireCycleMs += ms;
+      if (this.latencyThreshold > 0 && ms >= this.latencyThreshold) this.latency.add('expire-cycle', Math.floor(ms), Math.floor(now / 1000));
+    }
     if (this.timeoutSeconds > 0) {
       const limit = this.timeoutSeconds * 1000;
       for (const c of this.clients.values()) {
@@ -923,6 +976,7 @@ export class RedisServer implements DbHost {
         continue;
       }
       if (this.outputLimitExceeded(c, pending, now)) {
+        this.stats.outputBufferLimitDisconnections++;
         this.log(`Client id=${c.id} addr=${c.address} scheduled to be closed ASAP for overcoming of output buffer limits.`);
         c.close();
       }
@@ -941,6 +995,27 @@ export class RedisServer implements DbHost {
       c.softLimitSince = 0;
     }
     return false;
+  }
+
+  /** Clients blocked with a timeout (INFO clients_in_timeout_table). */
+  public clientsWithTimeout(): number {
+    let n = 0;
+    for (const c of this.clients.values()) if (c.blocked !== null && c.blocked.deadline > 0) n++;
+    return n;
+  }
+
+  /** Keys clients are blocked on, over all databases (INFO total_blocking_keys). */
+  public blockingKeyCount(): number {
+    let n = 0;
+    for (const registry of this.blockingKeys) n += registry.size;
+    return n;
+  }
+
+  /** After SWAPDB: keys of a database that clients are blocked on may now be served. */
+  public signalReadyKeys(db: Db): void {
+    for (const key of this.blockingKeys[db.id].keys()) {
+      if (db.exists(key, this.clock.now())) this.onKeyAdded(db, key);
+    }
   }
 
   /** Recent per-second rates for INFO (instantaneous_ops_per_sec and friends). */

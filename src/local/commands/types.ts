@@ -5,7 +5,7 @@ import { LatencyHistogram } from '../monitoring';
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'module' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
   | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'asking' | 'fast' | 'no_auth'
-  | 'may_replicate' | 'no_mandatory_keys' | 'no_multi' | 'movablekeys' | 'allow_busy';
+  | 'may_replicate' | 'no_mandatory_keys' | 'no_async_loading' | 'no_multi' | 'movablekeys' | 'allow_busy';
 
 /** ACL categories, without the leading `@`. */
 export const ACL_CATEGORIES = [
@@ -29,6 +29,35 @@ export interface KeyRange {
 
 /** How a command's keys are accessed, for key permissions (ACL %R~ / %W~). */
 export type KeyAccess = 'read' | 'write' | 'readwrite';
+
+/** Key specification flags, as COMMAND INFO reports them. */
+export type KeySpecFlag =
+  | 'RO' | 'RW' | 'OW' | 'RM' | 'access' | 'update' | 'insert' | 'delete' | 'not_key' | 'incomplete' | 'variable_flags';
+
+/** Where a command's keys are (COMMAND INFO key specifications). */
+export interface KeySpec {
+  readonly flags: readonly KeySpecFlag[];
+  /** Where the search starts: an argument index, after a keyword, or unknown (null). */
+  readonly begin: { readonly index: number } | { readonly keyword: string; readonly startFrom: number } | null;
+  /** How keys are found from there: a range, a key count argument, or unknown (null). */
+  readonly find:
+  | { readonly lastKey: number; readonly keyStep: number; readonly limit: number }
+  | { readonly keyNumIndex: number; readonly firstKey: number; readonly keyStep: number }
+  | null;
+  readonly notes?: string;
+}
+
+/** One argument of a command, as COMMAND DOCS describes it. */
+export interface CommandArg {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly flags?: ReadonlyArray<'optional' | 'multiple' | 'multiple_token'>;
+  readonly args?: readonly CommandArg[];
+}
 
 /** The definition of a command (or a subcommand of a container command such as CONFIG). */
 export interface CommandDef {
@@ -58,6 +87,18 @@ export interface CommandDef {
   readonly summary: string;
   /** COMMAND DOCS: time complexity. */
   readonly complexity?: string;
+  /**
+   * COMMAND INFO: key specifications and tips (`nondeterministic_output`, `request_policy:...`).
+   * @default the Redis OSS reference data for the command (commands/metadata.ts), else derived from `keys`
+   */
+  readonly keySpecs?: readonly KeySpec[];
+  readonly tips?: readonly string[];
+  /** COMMAND DOCS: arguments, history, doc flags. @default the reference data, where it has them */
+  readonly args?: readonly CommandArg[];
+  readonly history?: ReadonlyArray<readonly [string, string]>;
+  readonly docFlags?: ReadonlyArray<'deprecated' | 'syscmd'>;
+  readonly deprecatedSince?: string;
+  readonly replacedBy?: string;
   /** Handler; container commands (CONFIG, CLIENT...) have subcommands instead. */
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandDef[];
