@@ -1,5 +1,7 @@
+import { commands as client } from './client';
 import { commands as config } from './config';
 import { commands as connection } from './connection';
+import { commands as introspection } from './introspection';
 import { commands as keys } from './keys';
 import { commands as server } from './server';
 import { commands as string } from './string';
@@ -13,6 +15,8 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   keys,
   string,
   config,
+  client,
+  introspection,
 ];
 
 export interface CommandTable {
