@@ -428,7 +428,8 @@ export class RedisServer implements DbHost {
       }
       const sub = cmd.subcommands.get(argv[1].toLowerCase());
       if (sub === undefined || (this.restricted !== null && this.restricted.has(sub.fullName))) {
-        this.reject(c, unknownSubcommand(cmd.name, argv[1]), cmd);
+        // No command was found: nothing is counted in commandstats (as for unknown commands).
+        this.reject(c, unknownSubcommand(cmd.name, argv[1]));
         return;
       }
       cmd = sub;
