@@ -144,6 +144,8 @@ export class Client implements Watcher {
 
   /** Feeds bytes received from the socket and runs the complete requests. */
   public onData(chunk: Buffer): void {
+    // Reads already queued when the connection was closed are dropped.
+    if (this.closed) return;
     this.lastInteraction = this.server.clock.now();
     try {
       this.parser.feed(chunk);
