@@ -507,6 +507,11 @@ function reply(c: Client, argv: string[]): void {
   }
 }
 
+/** The error for a subcommand called with arguments it does not take. */
+function subcommandSyntax(argv: readonly string[]): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`;
+}
+
 /** CLIENT PAUSE timeout [WRITE|ALL] */
 function pause(c: Client, argv: string[]): void {
   let all = true;
@@ -515,7 +520,7 @@ function pause(c: Client, argv: string[]): void {
     else if (is(argv[3], 'ALL')) all = true;
     else throw new ReplyError('ERR CLIENT PAUSE mode must be WRITE or ALL');
   } else if (argv.length > 4) {
-    throw new ReplyError(Errors.SYNTAX);
+    throw new ReplyError(subcommandSyntax(argv));
   }
   const ms = timeoutArg(argv[2]);
   c.server.pauseClients(c.server.clock.now() + ms, all);
@@ -538,7 +543,7 @@ function unblock(c: Client, argv: string[]): void {
     else if (is(argv[3], 'ERROR')) error = true;
     else throw new ReplyError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
   } else if (argv.length > 4) {
-    throw new ReplyError(Errors.SYNTAX);
+    throw new ReplyError(subcommandSyntax(argv));
   }
   if (!isLongString(argv[2])) throw new ReplyError(Errors.NOT_INTEGER);
   const target = c.server.clients.get(Number(argv[2]));
