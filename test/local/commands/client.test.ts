@@ -3,11 +3,11 @@ import { Client } from '../../../src/local/client';
 import { decodeReply } from '../../../src/local/resp/decode';
 import { RawClient } from '../support';
 
-async function withServer(options: RedisServerOptions, body: (c: RawClient, s: RunningRedisServer) => Promise<void>): Promise<void> {
+async function withServer(options: RedisServerOptions, run: (c: RawClient, s: RunningRedisServer) => Promise<void>): Promise<void> {
   const s = await startRedisServer(options);
   const c = await RawClient.connect(s.port);
   try {
-    await body(c, s);
+    await run(c, s);
   } finally {
     c.close();
     await s.stop();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fc from 'fast-check';
 import { ELASTICACHE_RESTRICTED, FakeClock, RedisServerOptions, RunningRedisServer, startRedisServer } from '../../../src/local';
 import { Client } from '../../../src/local/client';
@@ -106,7 +106,7 @@ describe('parameter table by engine', () => {
 
 describe('configuration applied by the server', () => {
   test('startup options may set immutable parameters; bad ones fail the start', async () => {
-    await withServer({ config: { databases: 4, 'enable-debug-command': 'local' } }, async (c) => {
+    await withServer({ config: { 'databases': 4, 'enable-debug-command': 'local' } }, async (c) => {
       expect(await c.call('SELECT', '3')).toBe('+OK\r\n');
       expect(await c.call('SELECT', '4')).toBe('-ERR DB index is out of range\r\n');
       expect(await c.call('CONFIG', 'SET', 'databases', '8')).toBe(
@@ -315,19 +315,18 @@ describe('redis-benchmark', () => {
   test('runs against the engine: it reads the configuration with CONFIG GET first', async () => {
     const s = await startRedisServer();
     try {
-      const out = await new Promise<ReturnType<typeof spawnSync>>((resolve) => {
-        // Run in a child so this process's event loop keeps serving the benchmark.
-        const { spawn } = require('node:child_process') as typeof import('node:child_process');
+      // An asynchronous child: this process's event loop must keep serving the benchmark.
+      const out = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn('redis-benchmark', ['-h', '127.0.0.1', '-p', String(s.port), '-t', 'set,get', '-n', '2000', '-c', '4', '-q']);
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => { stdout += d; });
         child.stderr.on('data', (d) => { stderr += d; });
-        child.on('exit', (status) => resolve({ status, stdout, stderr } as never));
+        child.on('exit', (status) => resolve({ status, stdout, stderr }));
       });
       expect(out.status).toBe(0);
-      expect(String(out.stdout)).toMatch(/SET: [\d.]+ requests per second/);
-      expect(String(out.stdout)).toMatch(/GET: [\d.]+ requests per second/);
+      expect(out.stdout).toMatch(/SET: [\d.]+ requests per second/);
+      expect(out.stdout).toMatch(/GET: [\d.]+ requests per second/);
       const getCmd = s.server.commands.get('config')?.subcommands?.get('get');
       expect(getCmd?.calls).toBeGreaterThanOrEqual(1);
       expect(getCmd?.failedCalls).toBe(0);
