@@ -12,7 +12,8 @@ const field = (reply: string, name: string) => new RegExp(`\\r\\n${name}:([^\\r]
 describe('server commands against redis-server', () => {
   let pair: CompatPair;
   beforeAll(async () => {
-    pair = await CompatPair.start();
+    // The harness starts redis-server without save points; so does the engine here.
+    pair = await CompatPair.start({ local: { config: { save: '' } } });
   });
   afterAll(async () => {
     await pair.stop();
@@ -193,6 +194,31 @@ describe('server commands against redis-server', () => {
       const subcommands = (reply: string) => splitAggregate(reply).items.filter((l) => /^\+[A-Z]/.test(l)).map((l) => l.slice(1).split(' ')[0]);
       expect({ cmd, subcommands: subcommands(local) }).toEqual({ cmd, subcommands: subcommands(real) });
     }
+  });
+
+  test('lazy flushes are counted; FLUSHALL saves when save points are set', async () => {
+    await pair.expectSame([['CONFIG', 'RESETSTAT'], ['SET', 'a', '1'], ['SET', 'b', '1'], ['SET', 'c', '1'], ['FLUSHALL', 'ASYNC'],
+      ['SET', 'a', '1'], ['FLUSHDB'], ['CONFIG', 'SET', 'lazyfree-lazy-user-flush', 'yes'], ['SET', 'a', '1'], ['SET', 'b', '1'], ['FLUSHDB'],
+      ['SET', 'a', '1'], ['FLUSHDB', 'SYNC'], ['CONFIG', 'SET', 'lazyfree-lazy-user-flush', 'no']]);
+    // redis-server frees in a background thread and counts when it is done.
+    let memory = await pair.both(['INFO', 'memory']);
+    for (let i = 0; i < 40 && field(memory.real, 'lazyfreed_objects') !== field(memory.local, 'lazyfreed_objects'); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      memory = await pair.both(['INFO', 'memory']);
+    }
+    expect(field(memory.local, 'lazyfreed_objects')).toBe(field(memory.real, 'lazyfreed_objects'));
+    expect(field(memory.local, 'lazyfreed_objects')).toBe('5');
+    const changes = async (expected: string) => {
+      const persistence = await pair.both(['INFO', 'persistence']);
+      expect(field(persistence.local, 'rdb_changes_since_last_save')).toBe(field(persistence.real, 'rdb_changes_since_last_save'));
+      expect(field(persistence.local, 'rdb_changes_since_last_save')).toBe(expected);
+    };
+    await pair.expectSame([['SAVE'], ['SET', 'x', '1'], ['FLUSHDB']]);
+    await changes('2');
+    await pair.expectSame([['FLUSHDB'], ['FLUSHALL']]);
+    await changes('2');
+    await pair.expectSame([['CONFIG', 'SET', 'save', '3600 1'], ['SET', 'x', '1'], ['SET', 'y', '1'], ['FLUSHALL'], ['CONFIG', 'SET', 'save', '']]);
+    await changes('0');
   });
 
   test('FLUSHDB, FLUSHALL, DBSIZE, TIME', async () => {

@@ -140,6 +140,8 @@ export function resetStats(c: Client): void {
   st.netOutputBytes = 0;
   st.lazyfreedObjects = 0;
   st.errors.clear();
+  server.rdbSaves = 0;
+  server.aofRewrites = 0;
   for (const cmd of server.commandList) {
     for (const each of [cmd, ...cmd.subcommands?.values() ?? []]) {
       each.calls = 0;

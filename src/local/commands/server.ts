@@ -41,9 +41,12 @@ export const commands: CommandDef[] = [
     summary: 'Removes all keys from the current database.',
     complexity: 'O(N) where N is the number of keys in the selected database',
     handler: (c, argv) => {
-      flushMode(argv);
+      const lazy = flushMode(c, argv);
       c.db.signalAll(true, c.now);
-      c.server.dirty += c.db.flush() + 1;
+      const removed = c.db.flush();
+      if (lazy) c.server.stats.lazyfreedObjects += removed;
+      c.server.dirty += removed;
+      forcePropagation(c, argv, removed);
       c.server.tracking.invalidateAll();
       c.w.ok();
     },
@@ -58,14 +61,19 @@ export const commands: CommandDef[] = [
     summary: 'Removes all keys from all databases.',
     complexity: 'O(N) where N is the total number of keys in all databases',
     handler: (c, argv) => {
-      flushMode(argv);
+      const lazy = flushMode(c, argv);
+      const server = c.server;
       let removed = 0;
-      for (const db of c.server.dbs) {
+      for (const db of server.dbs) {
         db.signalAll(true, c.now);
         removed += db.flush();
       }
-      c.server.dirty += removed + 1;
-      c.server.tracking.invalidateAll();
+      if (lazy) server.stats.lazyfreedObjects += removed;
+      server.dirty += removed;
+      forcePropagation(c, argv, removed);
+      // With save points configured, the real server saves the (now empty) dataset at once.
+      if (server.config.get('save') !== '') recordSave(server);
+      server.tracking.invalidateAll();
       c.w.ok();
     },
   },
@@ -201,11 +209,23 @@ export const commands: CommandDef[] = [
   },
 ];
 
-/** FLUSHDB/FLUSHALL [ASYNC|SYNC]: both run at once here. */
-function flushMode(argv: string[]): void {
+/**
+ * FLUSHDB/FLUSHALL [ASYNC|SYNC]: whether the flush is lazy (ASYNC, or lazyfree-lazy-user-flush
+ * without an argument). Both free at once here; a lazy flush is counted in lazyfreed_objects.
+ */
+function flushMode(c: Client, argv: string[]): boolean {
   if (argv.length > 2 || (argv.length === 2 && !is(argv[1], 'ASYNC') && !is(argv[1], 'SYNC'))) {
     throw new ReplyError(Errors.SYNTAX);
   }
+  return argv.length === 2 ? is(argv[1], 'ASYNC') : c.server.config.getBool('lazyfree-lazy-user-flush');
+}
+
+/**
+ * A flush replicates even when there was nothing to remove (the dirty counter, which counts only
+ * the removed keys as in the real server, then does not move).
+ */
+function forcePropagation(c: Client, argv: string[], removed: number): void {
+  if (removed === 0) c.extraPropagation = [argv];
 }
 
 /** SAVE/BGSAVE: there is no disk; the save succeeds at once and is recorded as one. */

@@ -171,25 +171,26 @@ describe('DEBUG when enable-debug-command allows it', () => {
 
   test('SLEEP blocks the server; it shows in the slow log and the latency monitor', async () => {
     await withServer(options, async (c, s) => {
-      await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '20000', 'latency-monitor-threshold', '20');
+      await c.call('CONFIG', 'SET', 'slowlog-log-slower-than', '80000', 'latency-monitor-threshold', '80');
       const other = await RawClient.connect(s.port);
       // The whole process stops while the server sleeps (it runs in it), other clients included.
       const started = Date.now();
-      expect(await c.call('DEBUG', 'SLEEP', '0.05')).toBe('+OK\r\n');
-      expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+      expect(await c.call('DEBUG', 'SLEEP', '0.1')).toBe('+OK\r\n');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(95);
       expect(await other.call('PING')).toBe('+PONG\r\n');
-      const log = plain(await c.call('SLOWLOG', 'GET')) as unknown[][];
+      // (On a busy machine another command may be slow too: look for the sleep.)
+      const log = (plain(await c.call('SLOWLOG', 'GET', '-1')) as unknown[][]).filter((e) => (e[3] as string[])[0] === 'DEBUG');
       expect(log.length).toBe(1);
-      expect(log[0][3]).toEqual(['DEBUG', 'SLEEP', '0.05']);
-      expect(log[0][2] as number).toBeGreaterThanOrEqual(45000);
+      expect(log[0][3]).toEqual(['DEBUG', 'SLEEP', '0.1']);
+      expect(log[0][2] as number).toBeGreaterThanOrEqual(95000);
       const latest = plain(await c.call('LATENCY', 'LATEST')) as unknown[][];
-      expect(latest.map((e) => e[0])).toEqual(['command']);
-      expect(latest[0][2] as number).toBeGreaterThanOrEqual(45);
+      const command = latest.find((e) => e[0] === 'command') as unknown[];
+      expect(command[2] as number).toBeGreaterThanOrEqual(95);
       expect((plain(await c.call('LATENCY', 'HISTORY', 'command')) as unknown[][]).length).toBe(1);
       expect(plain(await c.call('LATENCY', 'GRAPH', 'command'))).toMatch(/^command - high \d+ ms, low \d+ ms \(all time high \d+ ms\)\n/);
-      expect(plain(await c.call('LATENCY', 'DOCTOR'))).toMatch(/1\. command: 1 latency spikes \(average \d+ms, mean deviation 0ms, period 0\.00 sec\)/);
+      expect(plain(await c.call('LATENCY', 'DOCTOR'))).toMatch(/\d\. command: 1 latency spikes \(average \d+ms, mean deviation 0ms, period 0\.00 sec\)/);
       expect(await c.call('LATENCY', 'RESET', 'command', 'nosuch')).toBe(':1\r\n');
-      expect(await c.call('LATENCY', 'LATEST')).toBe('*0\r\n');
+      expect((plain(await c.call('LATENCY', 'LATEST')) as unknown[][]).map((e) => e[0])).not.toContain('command');
       other.close();
     });
   });
@@ -203,7 +204,7 @@ describe('DEBUG when enable-debug-command allows it', () => {
       await new Promise((r) => setTimeout(r, 250));
       expect(s.server.dbs[0].size).toBe(1);
       expect(await c.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1')).toBe('+OK\r\n');
-      await new Promise((r) => setTimeout(r, 250));
+      for (let i = 0; i < 40 && s.server.dbs[0].size > 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(s.server.dbs[0].size).toBe(0);
       expect(s.server.stats.expiredKeys).toBe(1);
     });
