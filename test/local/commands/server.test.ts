@@ -123,6 +123,22 @@ describe('persistence commands without a disk', () => {
   });
 });
 
+describe('replication of flushes', () => {
+  test('FLUSHDB and FLUSHALL replicate whether or not there was something to remove', async () => {
+    await withServer({}, async (c, s) => {
+      const stream: string[][] = [];
+      s.server.onPropagate((db, argv) => stream.push([String(db), ...argv]));
+      await c.call('FLUSHALL');
+      await c.call('SELECT', '1');
+      await c.call('SET', 'k', 'v');
+      await c.call('FLUSHDB', 'ASYNC');
+      await c.call('FLUSHDB');
+      expect(stream).toEqual([['0', 'FLUSHALL'], ['1', 'SET', 'k', 'v'], ['1', 'FLUSHDB', 'ASYNC'], ['1', 'FLUSHDB']]);
+      expect(infoField(plain(await c.call('INFO', 'persistence')) as string, 'rdb_changes_since_last_save')).toBe('2');
+    });
+  });
+});
+
 describe('WAIT and SWAPDB', () => {
   test('WAIT with replicas wanted blocks until its timeout and replies 0', async () => {
     await withServer({}, async (c) => {
