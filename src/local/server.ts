@@ -207,6 +207,8 @@ export class RedisServer implements DbHost {
   public latencyThreshold = 0;
   public latencyTracking = true;
   public trackingTableMaxKeys = 1000000;
+  /** busy-reply-threshold (lua-time-limit), in ms: when a long script starts answering BUSY. */
+  public busyReplyThreshold = 5000;
   public maxclients = 10000;
   /** Client output buffer limits: hard bytes, soft bytes, soft seconds, per class. */
   public outputLimits: Record<'normal' | 'replica' | 'pubsub', [number, number, number]> = {
@@ -551,12 +553,12 @@ export class RedisServer implements DbHost {
       this.latency.add(cmd.isFast ? 'fast-command' : 'command', Math.floor(usec / 1000), Math.floor(this.clock.now() / 1000));
     }
     if (!blocked) {
-      if (this.slowlogSlowerThan >= 0 && usec >= this.slowlogSlowerThan && !cmd.flags.includes('skip_slowlog') && !c.reprocessing) {
+      if (this.slowlogSlowerThan >= 0 && usec >= this.slowlogSlowerThan && !cmd.skipSlowlog && !c.reprocessing) {
         this.slowlog.push(c.redactedArgs ?? argv, usec, Math.floor(this.clock.now() / 1000), c.address, c.name, this.slowlogMaxLen);
       }
       if (this.latencyTracking) cmd.histogram.record(Math.max(1, usec) * 1000);
     }
-    if (this.monitors.size > 0 && !cmd.isAdmin && !cmd.flags.includes('skip_monitor') && !c.reprocessing) {
+    if (this.monitors.size > 0 && !cmd.isAdmin && !cmd.skipMonitor && !c.reprocessing) {
       this.feedMonitors(c, c.redactedArgs ?? argv);
     }
     const tracking = this.tracking;
@@ -1088,6 +1090,7 @@ export class RedisServer implements DbHost {
       case 'latency-monitor-threshold': this.latencyThreshold = Number(value); break;
       case 'latency-tracking': this.latencyTracking = value === 'yes'; break;
       case 'tracking-table-max-keys': this.trackingTableMaxKeys = Number(value); break;
+      case 'busy-reply-threshold': this.busyReplyThreshold = Number(value); break;
       case 'client-output-buffer-limit': {
         const w = value.split(' ');
         const limit = (i: number): [number, number, number] => [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])];

@@ -128,6 +128,9 @@ export class Command {
   public readonly allowLoading: boolean;
   public readonly allowStale: boolean;
   public readonly mayReplicate: boolean;
+  /** Left out of the slow log / MONITOR (besides admin commands for MONITOR). */
+  public readonly skipSlowlog: boolean;
+  public readonly skipMonitor: boolean;
   public readonly handler: Handler | undefined;
   public readonly parent: Command | undefined;
   public readonly subcommands: ReadonlyMap<string, Command> | undefined;
@@ -162,6 +165,8 @@ export class Command {
     this.allowLoading = flags.has('loading');
     this.allowStale = flags.has('stale');
     this.mayReplicate = flags.has('may_replicate');
+    this.skipSlowlog = flags.has('skip_slowlog');
+    this.skipMonitor = flags.has('skip_monitor');
     this.handler = def.handler;
 
     const categories = new Set<AclCategory>(def.acl);
