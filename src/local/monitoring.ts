@@ -110,23 +110,25 @@ export class LatencyMonitor {
  */
 export class LatencyHistogram {
   public count = 0;
-  /** Counts by bucket index (see {@link indexOf}). */
-  private readonly counts = new Map<number, number>();
+  /** Counts by bucket index (see {@link indexOf}), allocated on the first sample. */
+  private counts: Uint32Array | null = null;
 
   /** Records one duration in nanoseconds (at least 1 ns, as the server clamps). */
   public record(nanos: number): void {
-    const index = indexOf(Math.max(1, Math.floor(nanos)));
-    this.counts.set(index, (this.counts.get(index) ?? 0) + 1);
+    const index = indexOf(nanos < 1 ? 1 : Math.floor(nanos));
+    const counts = this.counts ??= new Uint32Array(BUCKETS);
+    counts[index]++;
     this.count++;
   }
 
   /** The value (nanoseconds) at a percentile: the upper bound of the bucket that reaches it. */
   public percentile(p: number): number {
-    if (this.count === 0) return 0;
+    const counts = this.counts;
+    if (this.count === 0 || counts === null) return 0;
     const target = Math.max(1, Math.ceil((p / 100) * this.count));
     let seen = 0;
-    for (const index of [...this.counts.keys()].sort((a, b) => a - b)) {
-      seen += this.counts.get(index) as number;
+    for (let index = 0; index < counts.length; index++) {
+      seen += counts[index];
       if (seen >= target) return upperOf(index);
     }
     return 0;
@@ -137,32 +139,35 @@ export class LatencyHistogram {
    * pairs of (bucket upper bound in usec, calls at or below it), only where the count grows.
    */
   public cumulativeUsec(): Array<[number, number]> {
-    const perBucket = new Map<number, number>();
-    for (const [index, n] of this.counts) {
-      const usec = 2 ** Math.max(0, Math.ceil(Math.log2(upperOf(index) / 1000)));
-      perBucket.set(usec, (perBucket.get(usec) ?? 0) + n);
-    }
+    const counts = this.counts;
     const out: Array<[number, number]> = [];
+    if (counts === null) return out;
     let total = 0;
-    for (const usec of [...perBucket.keys()].sort((a, b) => a - b)) {
-      total += perBucket.get(usec) as number;
-      out.push([usec, total]);
+    for (let index = 0; index < counts.length; index++) {
+      if (counts[index] === 0) continue;
+      total += counts[index];
+      const usec = 2 ** Math.max(0, Math.ceil(Math.log2(upperOf(index) / 1000)));
+      const last = out[out.length - 1];
+      if (last !== undefined && last[0] === usec) last[1] = total;
+      else out.push([usec, total]);
     }
     return out;
   }
 
   public reset(): void {
-    this.counts.clear();
+    this.counts = null;
     this.count = 0;
   }
 }
 
 const SUB = 64;
 const SUB_BITS = 6;
+/** Enough buckets for durations up to 2^53 ns. */
+const BUCKETS = SUB + (53 - SUB_BITS + 1) * SUB;
 
 function indexOf(v: number): number {
   if (v < SUB) return v;
-  const bucket = Math.floor(Math.log2(v));
+  const bucket = v < 0x80000000 ? 31 - Math.clz32(v) : Math.min(53, Math.floor(Math.log2(v)));
   const width = 2 ** (bucket - SUB_BITS);
   const sub = Math.min(SUB - 1, Math.floor((v - 2 ** bucket) / width));
   return SUB + (bucket - SUB_BITS) * SUB + sub;

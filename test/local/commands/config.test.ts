@@ -269,6 +269,9 @@ describe('configuration applied by the server', () => {
       expect(await c.call('CONFIG', 'SET', 'hz', '50', 'slowlog-log-slower-than', '-1', 'latency-monitor-threshold', '5')).toBe('+OK\r\n');
       expect(await c.call('INFO', 'server')).toMatch(/\r\nhz:50\r\nconfigured_hz:50\r\n/);
       expect(s.server.slowlogSlowerThan).toBe(-1);
+      expect(await c.call('CONFIG', 'SET', 'lua-time-limit', '250')).toBe('+OK\r\n');
+      expect(s.server.busyReplyThreshold).toBe(250);
+      expect(await c.call('CONFIG', 'GET', 'busy-reply-threshold')).toBe('*2\r\n$20\r\nbusy-reply-threshold\r\n$3\r\n250\r\n');
       expect(s.server.latencyThreshold).toBe(5);
       await c.call('PING');
       expect(await c.call('SLOWLOG', 'LEN')).toBe(':0\r\n');
