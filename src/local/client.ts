@@ -45,6 +45,23 @@ export class Client implements Watcher {
   public now = 0;
   /** The command being (or last) executed, for CLIENT LIST. */
   public lastCommand: Command | null = null;
+  /** Bytes received and sent, commands run (CLIENT LIST). */
+  public netInput = 0;
+  public netOutput = 0;
+  public commandsProcessed = 0;
+  /**
+   * Set by a command whose arguments hold secrets (AUTH, HELLO AUTH, CONFIG SET requirepass):
+   * the arguments the slow log and MONITOR show instead.
+   */
+  public redactedArgs: string[] | null = null;
+  /** When the client's pending output went above its soft limit (0: it is not). */
+  public softLimitSince = 0;
+  /** Arguments of the command being executed (CLIENT LIST's qbuf and argv-mem). */
+  public currentArgv: string[] | null = null;
+  /** Largest reply batch written at once, up to the reply buffer size (CLIENT LIST rbp). */
+  public replyPeak = 0;
+  /** CLIENT CAPA REDIRECT (Valkey): the client understands -REDIRECT replies. */
+  public capaRedirect = false;
 
   // MULTI / WATCH
   public multi: Array<{ cmd: Command; argv: string[] }> | null = null;
@@ -84,7 +101,8 @@ export class Client implements Watcher {
   public asking = false;
   public closeAfterReply = false;
   public closed = false;
-  private readingPaused = false;
+  /** Reading was paused because the client does not read its replies. */
+  public readingPaused = false;
 
   constructor(
     public readonly server: RedisServer,
@@ -131,11 +149,14 @@ export class Client implements Watcher {
 
   /** Feeds bytes received from the socket and runs the complete requests. */
   public onData(chunk: Buffer): void {
+    // Reads already queued when the connection was closed are dropped.
+    if (this.closed) return;
     this.lastInteraction = this.server.clock.now();
     try {
       this.parser.feed(chunk);
     } catch (e) {
       if (e instanceof QueryBufferLimitError) {
+        this.server.stats.queryBufferLimitDisconnections++;
         this.server.log(`Closing client ${this.id}: ${e.message}`);
         this.close();
         return;
@@ -172,8 +193,18 @@ export class Client implements Watcher {
     const socket = this.socket;
     if (this.w.out.length > 0) {
       const out = this.w.take();
+      if (out.length > this.replyPeak) this.replyPeak = Math.min(out.length, 16384);
       if (socket !== null && !this.closed) {
         socket.write(out, 'latin1');
+        this.server.stats.writesProcessed++;
+        this.netOutput += out.length;
+        this.server.stats.netOutputBytes += out.length;
+        if (this.server.outputLimitExceeded(this, socket.writableLength, this.server.clock.now())) {
+          this.server.stats.outputBufferLimitDisconnections++;
+          this.server.log(`Client id=${this.id} addr=${this.address} closed for overcoming of output buffer limits.`);
+          this.close();
+          return;
+        }
         if (!this.readingPaused && socket.writableLength > OUTPUT_HIGH_WATER) {
           // The client is not reading its replies: stop reading its requests until it does.
           this.readingPaused = true;

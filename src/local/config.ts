@@ -1,72 +1,96 @@
-import { formatNotifyFlags, parseNotifyFlags } from './notify';
+import {
+  CONFIG_PARAMS, ConfigParam, ConfigValueError, INT_MAX, INT_MIN, MAXMEMORY_POLICIES, MaxmemoryPolicy, memtoull,
+} from './config-params';
 import { globMatch } from './util/glob';
 
-/** Kinds of configuration values, each with its own parsing and CONFIG GET form. */
-export type ConfigKind = 'bool' | 'int' | 'memory' | 'enum' | 'flags' | 'string' | 'special';
-
-/** One configuration parameter. */
-export interface ConfigParam {
-  readonly name: string;
-  readonly aliases?: readonly string[];
-  readonly kind: ConfigKind;
-  /** The default, in CONFIG GET form. */
-  readonly default: string;
-  /** int/memory bounds. */
-  readonly min?: number;
-  readonly max?: number;
-  /** enum/flags values. */
-  readonly values?: readonly string[];
-  /** Cannot change at run time ("can't set immutable config"). */
-  readonly immutable?: boolean;
-  /** Hidden from `CONFIG GET *` (debug-only parameters). */
-  readonly hidden?: boolean;
-  /**
-   * Parses and validates a value for kind `special` (or refines another kind); returns the stored
-   * form or throws an Error whose message is the reason CONFIG SET gives.
-   */
-  readonly parse?: (value: string) => string;
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  b: 1,
-  k: 1000,
-  kb: 1024,
-  m: 1000 * 1000,
-  mb: 1024 * 1024,
-  g: 1000 * 1000 * 1000,
-  gb: 1024 * 1024 * 1024,
-};
+export { CONFIG_PARAMS, MAXMEMORY_POLICIES };
+export type { ConfigParam, MaxmemoryPolicy };
 
 /** Parses a memory amount as the server does ("100mb", "1gb", "1024"); undefined if invalid. */
 export function parseMemory(value: string): number | undefined {
-  const m = /^(-?\d+)([a-zA-Z]*)$/.exec(value);
-  if (!m) return undefined;
-  const unit = m[2] === '' ? 1 : MEMORY_UNITS[m[2].toLowerCase()];
-  if (unit === undefined) return undefined;
-  return Number(m[1]) * unit;
+  if (value.startsWith('-')) return undefined;
+  const n = memtoull(value);
+  return n === undefined ? undefined : Number(n);
 }
 
-/** The parameters the server knows, with Redis OSS 7 / Valkey 8 names and defaults. */
-export const CONFIG_PARAMS: ConfigParam[] = [];
-
-/** Registers parameters (each config area adds its own). */
+/** Adds parameters to the table (a later definition of the same name replaces the earlier one). */
 export function defineConfig(...params: ConfigParam[]): void {
-  for (const p of params) CONFIG_PARAMS.push(p);
+  for (const p of params) {
+    const i = CONFIG_PARAMS.findIndex((q) => q.name === p.name);
+    if (i >= 0) CONFIG_PARAMS[i] = p;
+    else CONFIG_PARAMS.push(p);
+  }
 }
 
-/** Thrown by {@link Config.set} with the reply's wording. */
+/**
+ * Thrown by {@link Config.set}. The message is CONFIG SET's error without the `ERR ` code, e.g.
+ * `CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer`.
+ */
 export class ConfigError extends Error {}
 
-/** The configuration of one server: values in CONFIG GET form. */
+/** Which server the configuration belongs to: parameters and defaults differ between engines. */
+export interface ConfigEngine {
+  readonly engine: 'valkey' | 'redis';
+  readonly version: string;
+}
+
+/** Checks a change before it is applied; throws ConfigValueError to refuse it (e.g. port). */
+export type ConfigApplyCheck = (name: string, value: string) => void;
+
+/** Compares dotted versions numerically. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A parameter as one engine knows it (engine-specific defaults and bounds applied). */
+interface Param extends ConfigParam {
+  readonly hiddenHere: boolean;
+}
+
+/**
+ * A name of a parameter: its own name or an alias. The real server registers an alias as an
+ * entry of its own, so `CONFIG SET alias v name v` is not a duplicate and errors name the alias.
+ */
+interface Entry {
+  readonly name: string;
+  readonly param: Param;
+}
+
+/**
+ * The configuration of one server: values in CONFIG GET form, with the real server's parsing,
+ * bounds, error texts and atomic multi-parameter CONFIG SET.
+ */
 export class Config {
-  private readonly params = new Map<string, ConfigParam>();
+  private readonly params = new Map<string, Entry>();
+  /** Names and aliases in table order (CONFIG GET patterns). */
+  private readonly entries: Entry[] = [];
   private readonly values = new Map<string, string>();
   private readonly listeners: Array<(name: string, value: string) => void> = [];
+  private readonly checks: ConfigApplyCheck[] = [];
 
-  constructor(overrides: Record<string, string | number | boolean> = {}) {
-    for (const p of CONFIG_PARAMS) {
-      this.params.set(p.name, p);
-      for (const alias of p.aliases ?? []) this.params.set(alias, p);
+  constructor(engine: ConfigEngine = { engine: 'valkey', version: '8.0.2' }, overrides: Record<string, string | number | boolean> = {}) {
+    const redis = engine.engine === 'redis';
+    for (const base of CONFIG_PARAMS) {
+      if (base.only !== undefined && base.only !== engine.engine) continue;
+      if (redis && base.redisSince !== undefined && compareVersions(engine.version, base.redisSince) < 0) continue;
+      const v = redis ? undefined : base.valkey;
+      const p: Param = {
+        ...base,
+        default: v?.default ?? base.default,
+        max: v?.max ?? base.max,
+        hiddenHere: v?.hidden ?? base.hidden ?? false,
+      };
+      for (const name of [p.name, ...p.aliases ?? []]) {
+        const entry = { name, param: p };
+        this.params.set(name, entry);
+        this.entries.push(entry);
+      }
       this.values.set(p.name, p.default);
     }
     const pairs = Object.entries(overrides).map(([k, v]) => [k, String(v)] as [string, string]);
@@ -75,7 +99,16 @@ export class Config {
 
   /** The parameter for a name or alias (case-insensitive). */
   public param(name: string): ConfigParam | undefined {
-    return this.params.get(name.toLowerCase());
+    return this.entry(name)?.param;
+  }
+
+  private entry(name: string): Entry | undefined {
+    return this.params.get(name) ?? this.params.get(name.toLowerCase());
+  }
+
+  /** Whether this engine knows the parameter. */
+  public has(name: string): boolean {
+    return this.param(name) !== undefined;
   }
 
   /** The current value of a parameter in CONFIG GET form. */
@@ -98,23 +131,43 @@ export class Config {
     this.listeners.push(listener);
   }
 
+  /** Registers a check that may refuse a new value before anything changes. */
+  public onCheck(check: ConfigApplyCheck): void {
+    this.checks.push(check);
+  }
+
   /**
-   * Sets several parameters atomically: all are validated first; nothing changes if one fails.
-   * @throws ConfigError with the reason, naming the failing argument
+   * Sets several parameters atomically, as CONFIG SET does: the names are checked first (unknown,
+   * immutable, protected, duplicate: the first problem wins), then every value is parsed; nothing
+   * changes if one fails. `startup` also allows immutable and protected parameters.
+   * @throws ConfigError with the reply's wording
    */
-  public set(pairs: ReadonlyArray<readonly [string, string]>, options: { startup?: boolean } = {}): void {
-    const parsed: Array<[ConfigParam, string]> = [];
-    const seen = new Set<string>();
-    for (const [name, raw] of pairs) {
-      const p = this.param(name);
-      if (p === undefined) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
-      if (seen.has(p.name)) throw new ConfigError(`duplicate parameter - '${name}'`);
-      seen.add(p.name);
-      if (p.immutable && !options.startup) throw new ConfigError(`CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
+  public set(pairs: ReadonlyArray<readonly [string, string]>, options: { startup?: boolean; allowProtected?: boolean } = {}): void {
+    const found: Entry[] = [];
+    for (const [name] of pairs) {
+      const entry = this.entry(name);
+      if (entry === undefined) throw new ConfigError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
+      const p = entry.param;
+      if (!options.startup) {
+        if (p.immutable) throw new ConfigError(failed(name, "can't set immutable config"));
+        if (p.protected && !options.allowProtected) throw new ConfigError(failed(name, "can't set protected config"));
+      }
+      if (found.includes(entry)) throw new ConfigError(failed(name, 'duplicate parameter'));
+      found.push(entry);
+    }
+    const parsed: Array<[Param, string]> = [];
+    const pending = new Map<Param, string>();
+    for (let i = 0; i < pairs.length; i++) {
+      const p = found[i].param;
       try {
-        parsed.push([p, normalize(p, raw)]);
+        // A parameter set twice (by name and alias) parses its second value against the first.
+        const value = this.normalize(p, pairs[i][1], pending.get(p) ?? (this.values.get(p.name) as string));
+        for (const check of this.checks) check(p.name, value);
+        parsed.push([p, value]);
+        pending.set(p, value);
       } catch (e) {
-        throw new ConfigError(`CONFIG SET failed (possibly related to argument '${name}') - ${(e as Error).message}`);
+        if (!(e instanceof ConfigValueError)) throw e;
+        throw new ConfigError(failed(found[i].name, e.message));
       }
     }
     for (const [p, value] of parsed) {
@@ -123,125 +176,152 @@ export class Config {
     }
   }
 
-  /** Parameters matching any of the glob patterns (CONFIG GET), in definition order. */
+  /**
+   * CONFIG GET: names and values matching the arguments. A glob pattern matches names and aliases
+   * (not hidden parameters); a plain name is looked up exactly and keeps the spelling asked for.
+   * Each parameter appears once.
+   */
   public match(patterns: readonly string[]): Array<[string, string]> {
     const out: Array<[string, string]> = [];
-    const added = new Set<string>();
+    const seen = new Set<string>();
     for (const pattern of patterns) {
-      const lowered = pattern.toLowerCase();
-      for (const [name, p] of this.params) {
-        if (added.has(name)) continue;
-        if (p.hidden && name !== lowered) continue;
-        if (!globMatch(lowered, name)) continue;
-        added.add(name);
-        out.push([name, this.values.get(p.name) as string]);
+      if (!/[[*?]/.test(pattern)) {
+        const key = pattern.toLowerCase();
+        if (seen.has(key)) continue;
+        const entry = this.params.get(key);
+        if (entry === undefined) continue;
+        seen.add(key);
+        out.push([pattern, this.values.get(entry.param.name) as string]);
+        continue;
+      }
+      for (const { name, param } of this.entries) {
+        if (param.hiddenHere || seen.has(name)) continue;
+        if (!globMatch(pattern, name, true)) continue;
+        seen.add(name);
+        out.push([name, this.values.get(param.name) as string]);
       }
     }
     return out;
   }
 
-  /** Restores every parameter to its default (tests). */
+  /** Canonical names of every parameter this engine knows. */
   public names(): string[] {
     return [...this.values.keys()];
   }
-}
 
-function normalize(p: ConfigParam, raw: string): string {
-  switch (p.kind) {
-    case 'bool': {
-      const v = raw.toLowerCase();
-      if (v !== 'yes' && v !== 'no') throw new Error('argument must be \'yes\' or \'no\'');
-      return p.parse ? p.parse(v) : v;
-    }
-    case 'int': {
-      if (!/^-?\d+$/.test(raw)) throw new Error('argument couldn\'t be parsed into an integer');
-      return checkRange(p, Number(raw));
-    }
-    case 'memory': {
-      const n = parseMemory(raw);
-      if (n === undefined) throw new Error('argument must be a memory value');
-      return checkRange(p, n);
-    }
-    case 'enum': {
-      const v = raw.toLowerCase();
-      if (!(p.values ?? []).includes(v)) throw new Error(`argument(s) must be one of the following: ${(p.values ?? []).join(', ')}`);
-      return v;
-    }
-    case 'flags': {
-      const parts = raw.toLowerCase().split(/\s+/).filter((x) => x.length > 0);
-      for (const part of parts) {
-        if (!(p.values ?? []).includes(part)) throw new Error(`argument(s) must be one of the following: ${(p.values ?? []).join(', ')}`);
+  /** Parses a raw CONFIG SET value into the stored CONFIG GET form. */
+  private normalize(p: Param, raw: string, current: string): string {
+    // Multi-argument parameters split on single spaces, as the server does.
+    const args = p.multiArg ? (raw === '' ? [] : raw.split(' ')) : [raw];
+    switch (p.kind) {
+      case 'bool': {
+        const v = raw.toLowerCase();
+        if (v !== 'yes' && v !== 'no') throw new ConfigValueError("argument must be 'yes' or 'no'");
+        p.parse?.([v], '');
+        return v;
       }
-      return parts.join(' ');
+      case 'int':
+      case 'memory':
+      case 'percent':
+      case 'octal':
+        return this.numeric(p, raw);
+      case 'enum': {
+        const value = enumValue(p, args);
+        p.parse?.(args, '');
+        return enumName(p, value);
+      }
+      case 'string':
+        return p.parse ? p.parse([raw], current) : raw;
+      case 'special':
+        return (p.parse as NonNullable<ConfigParam['parse']>)(args, current);
     }
-    case 'string':
-      return p.parse ? p.parse(raw) : raw;
-    case 'special':
-      if (!p.parse) throw new Error('unsupported');
-      return p.parse(raw);
+  }
+
+  private numeric(p: Param, raw: string): string {
+    let n: bigint | undefined;
+    if (p.kind === 'memory' || p.kind === 'percent') {
+      const mem = raw.startsWith('-') ? undefined : memtoull(raw);
+      if (mem !== undefined) n = BigInt.asIntN(64, mem);
+    }
+    if (n === undefined && p.kind === 'percent' && raw.length > 1 && raw.endsWith('%')) {
+      const digits = raw.slice(0, -1);
+      if (isLongLong(digits) && !digits.startsWith('-')) n = -BigInt(digits);
+    }
+    if (n === undefined && p.kind === 'octal' && /^[+-]?[0-7]+$/.test(raw.trim()) && !/^\s/.test(raw)) {
+      n = BigInt.asIntN(64, BigInt('0o' + raw.replace(/^[+-]/, '')) * (raw.startsWith('-') ? -1n : 1n));
+    }
+    if (n === undefined && p.kind === 'int' && isLongLong(raw)) n = BigInt(raw);
+    if (n === undefined) {
+      switch (p.kind) {
+        case 'percent': throw new ConfigValueError('argument must be a memory or percent value');
+        case 'memory': throw new ConfigValueError('argument must be a memory value');
+        case 'octal': throw new ConfigValueError("argument couldn't be parsed as an octal number");
+        default: throw new ConfigValueError("argument couldn't be parsed into an integer");
+      }
+    }
+    const min = p.min as bigint;
+    const max = p.max as bigint;
+    const unsigned = p.numeric === 'uint' || p.numeric === 'ulonglong' || p.numeric === 'size';
+    if (unsigned) {
+      const u = BigInt.asUintN(64, n);
+      if (u > max || u < min) {
+        if (p.kind === 'octal') throw new ConfigValueError(`argument must be between ${min.toString(8)} and ${max.toString(8)} inclusive`);
+        throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
+      }
+      n = u;
+    } else if (p.kind === 'percent' && n < 0n) {
+      if (n < min) throw new ConfigValueError(`percentage argument must be less or equal to ${-min}`);
+    } else if (n > max || n < min) {
+      throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
+    }
+    if (p.numeric === 'int') n = BigInt.asIntN(32, n);
+    p.parse?.([String(n)], '');
+    if (p.kind === 'percent' && n < 0n) return `${-n}%`;
+    if (p.kind === 'octal') return n.toString(8);
+    return String(n);
   }
 }
 
-function checkRange(p: ConfigParam, n: number): string {
-  const min = p.min ?? -Infinity;
-  const max = p.max ?? Infinity;
-  if (n < min || n > max) throw new Error(`argument must be between ${min} and ${max} inclusive`);
-  return String(n);
+function failed(name: string, reason: string): string {
+  return `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parameters the core server reads. Other areas (persistence, replication, clients, ...) register
-// theirs in config-params.ts.
-// ---------------------------------------------------------------------------------------------
+/** Whether `s` is a canonical signed 64-bit integer (the server's string2ll). */
+function isLongLong(s: string): boolean {
+  if (!/^-?(0|[1-9]\d*)$/.test(s) || s === '-0') return false;
+  const n = BigInt(s);
+  return n >= -(1n << 63n) && n < (1n << 63n);
+}
 
-export const MAXMEMORY_POLICIES = [
-  'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
-  'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
-] as const;
-export type MaxmemoryPolicy = typeof MAXMEMORY_POLICIES[number];
+/** An enum's value for the given words (several words OR-ed for bit flags). */
+function enumValue(p: ConfigParam, words: readonly string[]): number {
+  const values = p.values ?? [];
+  const error = () => new ConfigValueError(`argument(s) must be one of the following: ${values.map(([n]) => n).join(', ')}`);
+  if (words.length === 0 || (!p.multiArg && words.length !== 1)) throw error();
+  let result = 0;
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    const entry = values.find(([n]) => n === lower);
+    if (entry === undefined) throw error();
+    result |= entry[1];
+  }
+  return result;
+}
 
-const INT_MAX = 2147483647;
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
+/** The CONFIG GET form of an enum value: the first exact name, or the flags from high to low. */
+function enumName(p: ConfigParam, value: number): string {
+  const values = p.values ?? [];
+  const exact = values.find(([, v]) => v === value);
+  if (exact !== undefined || !p.multiArg) return exact ? exact[0] : 'unknown';
+  let unmatched = value;
+  const names: string[] = [];
+  for (const [n, v] of values) {
+    if (v !== 0 && (unmatched & v) === v) {
+      names.push(n);
+      unmatched &= ~v;
+    }
+  }
+  return names.length === 0 || unmatched !== 0 ? 'unknown' : names.join(' ');
+}
 
-defineConfig(
-  { name: 'port', kind: 'int', default: '6379', min: 0, max: 65535, immutable: true },
-  { name: 'bind', kind: 'string', default: '* -::*', immutable: true },
-  { name: 'databases', kind: 'int', default: '16', min: 1, max: INT_MAX, immutable: true },
-  { name: 'requirepass', kind: 'string', default: '' },
-  { name: 'maxclients', kind: 'int', default: '10000', min: 1, max: INT_MAX },
-  { name: 'timeout', kind: 'int', default: '0', min: 0, max: INT_MAX },
-  { name: 'hz', kind: 'int', default: '10', min: 0, max: INT_MAX },
-  { name: 'maxmemory', kind: 'memory', default: '0', min: 0, max: LONG_MAX },
-  { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', values: MAXMEMORY_POLICIES },
-  { name: 'maxmemory-samples', kind: 'int', default: '5', min: 1, max: 64 },
-  { name: 'maxmemory-eviction-tenacity', kind: 'int', default: '10', min: 0, max: 100 },
-  { name: 'lfu-log-factor', kind: 'int', default: '10', min: 0, max: INT_MAX },
-  { name: 'lfu-decay-time', kind: 'int', default: '1', min: 0, max: INT_MAX },
-  { name: 'proto-max-bulk-len', kind: 'memory', default: '536870912', min: 1024 * 1024, max: LONG_MAX },
-  { name: 'client-query-buffer-limit', kind: 'memory', default: '1073741824', min: 1024 * 1024, max: LONG_MAX },
-  { name: 'busy-reply-threshold', aliases: ['lua-time-limit'], kind: 'int', default: '5000', min: 0, max: LONG_MAX },
-  { name: 'hash-max-listpack-entries', aliases: ['hash-max-ziplist-entries'], kind: 'int', default: '128', min: 0, max: LONG_MAX },
-  { name: 'hash-max-listpack-value', aliases: ['hash-max-ziplist-value'], kind: 'int', default: '64', min: 0, max: LONG_MAX },
-  { name: 'list-max-listpack-size', aliases: ['list-max-ziplist-size'], kind: 'int', default: '-2', min: -2147483648, max: INT_MAX },
-  { name: 'list-compress-depth', kind: 'int', default: '0', min: 0, max: INT_MAX },
-  { name: 'set-max-intset-entries', kind: 'int', default: '512', min: 0, max: LONG_MAX },
-  { name: 'set-max-listpack-entries', kind: 'int', default: '128', min: 0, max: LONG_MAX },
-  { name: 'set-max-listpack-value', kind: 'int', default: '64', min: 0, max: LONG_MAX },
-  { name: 'zset-max-listpack-entries', aliases: ['zset-max-ziplist-entries'], kind: 'int', default: '128', min: 0, max: LONG_MAX },
-  { name: 'zset-max-listpack-value', aliases: ['zset-max-ziplist-value'], kind: 'int', default: '64', min: 0, max: LONG_MAX },
-  { name: 'hll-sparse-max-bytes', kind: 'memory', default: '3000', min: 0, max: LONG_MAX },
-  { name: 'cluster-enabled', kind: 'bool', default: 'no', immutable: true },
-  { name: 'replica-read-only', aliases: ['slave-read-only'], kind: 'bool', default: 'yes' },
-  { name: 'lazyfree-lazy-user-flush', kind: 'bool', default: 'no' },
-  { name: 'lazyfree-lazy-user-del', kind: 'bool', default: 'no' },
-  {
-    name: 'notify-keyspace-events',
-    kind: 'special',
-    default: '',
-    parse: (value) => {
-      const flags = parseNotifyFlags(value);
-      if (flags === undefined) throw new Error('Invalid event class character. Use \'Ag$lshzxeKEtmdn\'.');
-      return formatNotifyFlags(flags);
-    },
-  },
-);
+export { INT_MAX, INT_MIN };

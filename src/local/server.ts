@@ -8,6 +8,8 @@ import { localNodes } from './commands/replication';
 import { setInfoSection } from './commands/server';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
+import { ConfigValueError } from './config-params';
+import { LatencyMonitor, Slowlog } from './monitoring';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
@@ -18,6 +20,7 @@ import { Db, DbHost, Entry } from './store/db';
 import { performEvictions } from './store/eviction';
 import { activeExpireCycle, lazyfree } from './store/expire';
 import { EncodingConfig, MemoryCounter } from './store/types';
+import { Tracking } from './tracking';
 
 /** Which server the local node imitates. */
 export type EngineFlavor = 'valkey' | 'redis';
@@ -63,14 +66,18 @@ export interface RunningRedisServer {
   stop(): Promise<void>;
 }
 
-/** Commands ElastiCache does not offer (renamed away by the service). */
+/**
+ * Commands ElastiCache does not offer: the service's "Restricted commands" list (bgrewriteaof,
+ * bgsave, config, debug, migrate, replicaof, save, slaveof, shutdown, sync) and, from its list
+ * of restricted Valkey and Redis OSS commands, psync and the ACL and CLUSTER subcommands that
+ * manage users and the cluster topology (the service manages those). Clients see the engine's
+ * usual unknown-command (or unknown-subcommand) error for them.
+ */
 export const ELASTICACHE_RESTRICTED = new Set([
   'bgrewriteaof', 'bgsave', 'config', 'debug', 'migrate', 'psync', 'replicaof', 'save', 'slaveof',
-  'shutdown', 'sync', 'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save', 'acl|dryrun',
+  'shutdown', 'sync', 'acl|setuser', 'acl|deluser', 'acl|load', 'acl|save',
   'cluster|addslots', 'cluster|addslotsrange', 'cluster|bumpepoch', 'cluster|delslots', 'cluster|delslotsrange',
-  'cluster|failover', 'cluster|flushslots', 'cluster|forget', 'cluster|meet', 'cluster|replicate',
-  'cluster|reset', 'cluster|saveconfig', 'cluster|set-config-epoch', 'cluster|setslot', 'cluster|links',
-  'module', 'monitor', 'failover',
+  'cluster|failover', 'cluster|flushslots', 'cluster|forget', 'cluster|links', 'cluster|meet', 'cluster|setslot',
 ]);
 
 /** Starts a Redis-protocol node on 127.0.0.1 (port 0 = a free port). */
@@ -101,6 +108,21 @@ export interface ServerStats {
   netInputBytes: number;
   netOutputBytes: number;
   errors: Map<string, number>;
+  /** Values freed by UNLINK, FLUSHALL ASYNC and the lazyfree-* settings (INFO lazyfreed_objects). */
+  lazyfreedObjects: number;
+  /** Errors in replies the server did not expect to send (INFO unexpected_error_replies). */
+  unexpectedErrorReplies: number;
+  /** Socket reads and writes (INFO total_reads_processed, total_writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
+  /** Clients closed for their query or output buffer limits. */
+  queryBufferLimitDisconnections: number;
+  outputBufferLimitDisconnections: number;
+  /** ACL refusals (INFO acl_access_denied_*). */
+  aclDeniedAuth: number;
+  aclDeniedCommand: number;
+  aclDeniedKey: number;
+  aclDeniedChannel: number;
 }
 
 /**
@@ -133,6 +155,16 @@ export class RedisServer implements DbHost {
     netInputBytes: 0,
     netOutputBytes: 0,
     errors: new Map(),
+    lazyfreedObjects: 0,
+    unexpectedErrorReplies: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
+    queryBufferLimitDisconnections: 0,
+    outputBufferLimitDisconnections: 0,
+    aclDeniedAuth: 0,
+    aclDeniedCommand: 0,
+    aclDeniedKey: 0,
+    aclDeniedChannel: 0,
   };
   public readonly startedAt: number;
   public readonly doubleStyle: DoubleStyle;
@@ -140,6 +172,28 @@ export class RedisServer implements DbHost {
 
   /** Write operations since start (the server's "dirty" counter). */
   public dirty = 0;
+  /** The most memory used so far (INFO used_memory_peak). */
+  public peakMemory = 0;
+  /** SAVE/BGSAVE and BGREWRITEAOF calls (INFO rdb_saves, aof_rewrites). */
+  public rdbSaves = 0;
+  public aofRewrites = 0;
+  /** Milliseconds spent in active expiry (INFO expire_cycle_cpu_milliseconds). */
+  public expireCycleMs = 0;
+  /** Unix time (seconds) of the last successful save: SAVE/BGSAVE succeed without writing. */
+  public lastSave: number;
+  /** The dirty counter at the last save (INFO rdb_changes_since_last_save). */
+  public dirtyAtLastSave = 0;
+  /** The client whose command is running (tracking NOLOOP, CLIENT KILL of itself). */
+  public currentClient: Client | null = null;
+  /** Clients in MONITOR mode. */
+  public readonly monitors = new Set<Client>();
+  public readonly slowlog = new Slowlog();
+  public readonly latency = new LatencyMonitor();
+  public readonly tracking: Tracking;
+  /** Active expiry can be switched off (DEBUG SET-ACTIVE-EXPIRE 0). */
+  public activeExpireEnabled = true;
+  /** Recent samples of counters for INFO's instantaneous_* fields. */
+  private readonly instantaneous = new InstantaneousMetrics();
   /** Role: a replica refuses writes from ordinary clients and keeps expired keys until told. */
   public role: 'master' | 'replica' = 'master';
   /** Set while a replica applies its primary's write stream (see DbHost). */
@@ -155,6 +209,18 @@ export class RedisServer implements DbHost {
   public timeoutSeconds = 0;
   public lfuLogFactor = 10;
   public lfuDecayTime = 1;
+  public slowlogSlowerThan = 10000;
+  public slowlogMaxLen = 128;
+  public latencyThreshold = 0;
+  public latencyTracking = true;
+  public trackingTableMaxKeys = 1000000;
+  /** busy-reply-threshold (lua-time-limit), in ms: when a long script starts answering BUSY. */
+  public busyReplyThreshold = 5000;
+  public maxclients = 10000;
+  /** Client output buffer limits: hard bytes, soft bytes, soft seconds, per class. */
+  public outputLimits: Record<'normal' | 'replica' | 'pubsub', [number, number, number]> = {
+    normal: [0, 0, 0], replica: [256 * 1024 * 1024, 64 * 1024 * 1024, 60], pubsub: [32 * 1024 * 1024, 8 * 1024 * 1024, 60],
+  };
   public encoding!: EncodingConfig;
 
   /** Replication: this node's links as a primary or as a replica. */
@@ -176,6 +242,11 @@ export class RedisServer implements DbHost {
   public blockedClients = 0;
   private servingBlocked = false;
   private cron: NodeJS.Timeout | undefined;
+  private startingUp = false;
+  /** CLIENT PAUSE: until when (ms) and whether reads are paused too. */
+  private pause: { until: number; all: boolean; timer: NodeJS.Timeout } | null = null;
+  /** Clients whose command waits for the end of a pause, in arrival order. */
+  private readonly postponed: Client[] = [];
   private readonly logSink: ((line: string) => void) | undefined;
   private readonly options: RedisServerOptions;
 
@@ -189,15 +260,27 @@ export class RedisServer implements DbHost {
     this.startedAt = this.clock.now();
     this.restricted = options.elasticache ? ELASTICACHE_RESTRICTED : null;
     this.pubsub = new PubSub((c) => this.pendingFlush.add(c));
+    this.lastSave = Math.floor(this.startedAt / 1000);
+    this.tracking = new Tracking(this);
 
-    this.config = new Config();
+    this.config = new Config({ engine: this.engine, version: this.version });
     this.config.onChange((name, value) => this.applyConfig(name, value));
+    this.config.onCheck((name, value) => this.checkConfig(name, value));
     for (const name of this.config.names()) this.applyConfig(name, this.config.get(name));
-    const startup: Record<string, string | number | boolean> = { ...options.config };
+    const startup: Record<string, string | number | boolean> = {
+      dir: process.cwd(),
+      bind: options.host ?? '127.0.0.1',
+      ...options.config,
+    };
     if (options.port !== undefined) startup.port = options.port;
     if (options.password !== undefined) startup.requirepass = options.password;
     const pairs = Object.entries(startup).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v)] as const);
-    if (pairs.length > 0) this.config.set(pairs, { startup: true });
+    this.startingUp = true;
+    try {
+      this.config.set(pairs, { startup: true });
+    } finally {
+      this.startingUp = false;
+    }
 
     const databases = this.config.getNumber('databases');
     this.dbs = Array.from({ length: databases }, (_, i) => new Db(i, this));
@@ -205,7 +288,7 @@ export class RedisServer implements DbHost {
 
     this.replication = new ReplicationState(this);
     setInfoSection(this, 'replication', replicationInfo);
-    const table = buildCommandTable();
+    const table = buildCommandTable({ engine: this.engine, version: this.version });
     this.commands = table.byName;
     this.commandList = table.list;
     for (const rules of options.users ?? []) this.defineUser(rules);
@@ -219,9 +302,26 @@ export class RedisServer implements DbHost {
     return this.listener?.port ?? 0;
   }
 
-  /** Whether expired keys are deleted on access (primaries) or kept until the primary's DEL (replicas). */
+  /**
+   * Whether expired keys are deleted on access (primaries) or kept until the primary's DEL
+   * (replicas). While clients are paused, expired keys are reported missing but not deleted.
+   */
   public get deletesExpired(): boolean {
-    return this.role === 'master';
+    return this.role === 'master' && this.pause === null;
+  }
+
+  /** Whether keyspace changes must reach client-side caching (some client has TRACKING on). */
+  public get tracksKeys(): boolean {
+    return this.tracking.active;
+  }
+
+  /** Called by databases for every changed key (client-side caching invalidation). */
+  public keyModified(_db: Db, key: string): void {
+    this.tracking.invalidateKey(key);
+  }
+
+  public lookupClient(id: number): Client | undefined {
+    return this.clients.get(id);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -235,15 +335,31 @@ export class RedisServer implements DbHost {
       port: this.options.port ?? 0,
       tls: this.options.tls,
       allowPlaintext: this.options.tls?.allowPlaintext,
-      maxConnections: this.config.getNumber('maxclients'),
-      onConnection: (socket) => this.accept(socket),
-      onRefused: (socket) => {
-        this.stats.rejectedConnections++;
-        socket.write('-ERR max number of clients reached\r\n');
+      // maxclients is enforced on accept (it can change at run time).
+      maxConnections: Number.MAX_SAFE_INTEGER,
+      onConnection: (socket) => {
+        if (this.clients.size >= this.maxclients) {
+          this.stats.rejectedConnections++;
+          socket.end('-ERR max number of clients reached\r\n');
+          return;
+        }
+        this.accept(socket);
       },
     });
+    // The port and address actually in use are what CONFIG GET reports.
+    this.startingUp = true;
+    try {
+      this.config.set([['port', String(this.listener.port)]], { startup: true });
+    } finally {
+      this.startingUp = false;
+    }
     localNodes.set(`${this.host}:${this.port}`, this);
-    const hz = Math.max(1, this.config.getNumber('hz'));
+    this.startCron();
+  }
+
+  private startCron(): void {
+    if (this.cron) clearInterval(this.cron);
+    const hz = Math.min(500, Math.max(1, this.config.getNumber('hz')));
     this.cron = setInterval(() => this.serverCron(), Math.floor(1000 / hz));
     this.cron.unref();
   }
@@ -255,6 +371,7 @@ export class RedisServer implements DbHost {
     for (const link of [...this.replication.replicas]) link.stop();
     if (this.cron) clearInterval(this.cron);
     this.cron = undefined;
+    if (this.pause !== null) clearTimeout(this.pause.timer);
     for (const c of [...this.clients.values()]) {
       if (c.blocked?.timer) clearTimeout(c.blocked.timer);
       c.close();
@@ -270,6 +387,8 @@ export class RedisServer implements DbHost {
     this.stats.connectionsReceived++;
     socket.on('data', (chunk: Buffer) => {
       this.stats.netInputBytes += chunk.length;
+      this.stats.readsProcessed++;
+      c.netInput += chunk.length;
       c.onData(chunk);
     });
     socket.on('error', () => c.close());
@@ -292,6 +411,10 @@ export class RedisServer implements DbHost {
     this.unwatchAll(c);
     if (c.blocked) this.unblock(c, false);
     this.pendingFlush.delete(c);
+    this.monitors.delete(c);
+    this.tracking.disable(c);
+    const i = this.postponed.indexOf(c);
+    if (i >= 0) this.postponed.splice(i, 1);
   }
 
   public log(line: string): void {
@@ -318,14 +441,16 @@ export class RedisServer implements DbHost {
       this.reject(c, unknownCommand(argv));
       return;
     }
-    if (cmd.subcommands !== undefined) {
+    // A container called alone runs its own handler when it has one (COMMAND).
+    if (cmd.subcommands !== undefined && (argv.length >= 2 || cmd.handler === undefined)) {
       if (argv.length < 2) {
         this.reject(c, wrongArity(cmd.name), cmd);
         return;
       }
       const sub = cmd.subcommands.get(argv[1].toLowerCase());
       if (sub === undefined || (this.restricted !== null && this.restricted.has(sub.fullName))) {
-        this.reject(c, unknownSubcommand(cmd.name, argv[1]), cmd);
+        // No command was found: nothing is counted in commandstats (as for unknown commands).
+        this.reject(c, unknownSubcommand(cmd.name, argv[1]));
         return;
       }
       cmd = sub;
@@ -345,6 +470,9 @@ export class RedisServer implements DbHost {
     if (!c.user.allowsAll) {
       const denial = c.user.permits(cmd, argv);
       if (denial !== null) {
+        if (denial.reason === 'key') this.stats.aclDeniedKey++;
+        else if (denial.reason === 'channel') this.stats.aclDeniedChannel++;
+        else this.stats.aclDeniedCommand++;
         this.reject(c, noPermission(cmd, denial.reason, denial.object), cmd);
         return;
       }
@@ -366,6 +494,12 @@ export class RedisServer implements DbHost {
     }
     if (c.w.resp === 2 && c.subscribed && !cmd.isPubsub && !PUBSUB_CONTEXT.has(cmd.fullName)) {
       this.reject(c, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd);
+      return;
+    }
+    if (this.pause !== null && c.kind !== 'replica' && c.kind !== 'master' && (this.pause.all || mayWrite(c, cmd))) {
+      // CLIENT PAUSE: the command waits for the end of the pause, then runs from the start.
+      this.postponed.push(c);
+      this.blockOther(c, cmd, argv, 'pause', 0, () => undefined);
       return;
     }
     if (c.multi !== null && !TRANSACTION_CONTROL.has(cmd.name)) {
@@ -411,10 +545,15 @@ export class RedisServer implements DbHost {
   public call(c: Client, cmd: Command, argv: string[]): void {
     const dirty = this.dirty;
     const mark = c.replyMode === 'on' ? -1 : c.w.out.length;
+    const callerBefore = this.currentClient;
     const started = performance.now();
     c.lastCommand = cmd;
     c.rewrittenArgv = null;
     c.extraPropagation = null;
+    c.redactedArgs = null;
+    const argvBefore = c.currentArgv;
+    c.currentArgv = argv;
+    this.currentClient = c;
     try {
       (cmd.handler as NonNullable<Command['handler']>)(c, argv);
     } catch (e) {
@@ -427,10 +566,15 @@ export class RedisServer implements DbHost {
         c.w.error(`ERR internal error while executing '${cmd.fullName}'`);
       }
     }
+    const usec = Math.round((performance.now() - started) * 1000);
+    this.currentClient = callerBefore;
+    c.currentArgv = argvBefore;
     cmd.calls++;
-    cmd.usec += Math.round((performance.now() - started) * 1000);
+    cmd.usec += usec;
     this.stats.commandsProcessed++;
+    c.commandsProcessed++;
     if (mark >= 0) this.applyReplyMode(c, mark);
+    this.afterCall(c, cmd, argv, usec);
 
     // The handler may have set these (TypeScript cannot see that through the call).
     const rewritten = c.rewrittenArgv as string[] | null;
@@ -441,6 +585,59 @@ export class RedisServer implements DbHost {
     if (extra !== null) for (const more of extra) this.queuePropagation(c.db.id, more);
     if (!c.inExec && c.kind !== 'script') this.flushPropagation();
     if (this.readyKeys.length > 0 && !c.inExec && c.kind !== 'script' && !this.servingBlocked) this.handleClientsBlockedOnKeys();
+  }
+
+  /**
+   * What the server records about every executed command: latency samples and histograms, the
+   * slow log, MONITOR output, the keys a tracking client read, and the invalidations it caused
+   * for itself (sent after its reply).
+   */
+  private afterCall(c: Client, cmd: Command, argv: string[], usec: number): void {
+    const blocked = c.blocked !== null;
+    const used = BASELINE_MEMORY + this.mem.used;
+    if (used > this.peakMemory) this.peakMemory = used;
+    if (this.latencyThreshold > 0 && usec / 1000 >= this.latencyThreshold) {
+      this.latency.add(cmd.isFast ? 'fast-command' : 'command', Math.floor(usec / 1000), Math.floor(this.clock.now() / 1000));
+    }
+    if (!blocked) {
+      if (this.slowlogSlowerThan >= 0 && usec >= this.slowlogSlowerThan && !cmd.skipSlowlog && !c.reprocessing) {
+        this.slowlog.push(c.redactedArgs ?? argv, usec, Math.floor(this.clock.now() / 1000), c.address, c.name, this.slowlogMaxLen);
+      }
+      if (this.latencyTracking) cmd.histogram.record(Math.max(1, usec) * 1000);
+    }
+    if (this.monitors.size > 0 && !cmd.isAdmin && !cmd.skipMonitor && !c.reprocessing) {
+      this.feedMonitors(c, c.redactedArgs ?? argv);
+    }
+    const tracking = this.tracking;
+    if (tracking.active) {
+      const state = tracking.state(c);
+      if (state !== undefined) {
+        if (cmd.isReadonly && !state.bcast && !cmd.isPubsub && cmd.name !== 'eval_ro' && cmd.name !== 'evalsha_ro' && cmd.name !== 'fcall_ro') {
+          const positions = cmd.keyIndexes(argv);
+          if (positions.length > 0) tracking.remember(c, positions.map((i) => argv[i]), this.trackingTableMaxKeys);
+        }
+        // CLIENT CACHING applies to the next command only (CLIENT subcommands and MULTI keep it).
+        if (c.multi === null && cmd.parent?.name !== 'client' && cmd.name !== 'client') state.caching = false;
+        tracking.flushPendingFor(c);
+      }
+    }
+  }
+
+  /** Sends a command to the MONITOR clients, as `+<time> [<db> <addr>] "arg" ...`. */
+  private feedMonitors(c: Client, argv: readonly string[]): void {
+    const now = this.clock.now();
+    const micros = Math.floor(now * 1000 + (performance.now() % 1) * 1000);
+    const secs = Math.floor(micros / 1e6);
+    const frac = String(micros % 1e6).padStart(6, '0');
+    const where = c.kind === 'script' ? `${c.db.id} lua` : `${c.db.id} ${c.address}`;
+    let line = `+${secs}.${frac} [${where}]`;
+    for (const a of argv) line += ' ' + quoteRepr(a);
+    line += '\r\n';
+    for (const m of this.monitors) {
+      if (m.closed) continue;
+      m.w.raw(line);
+      this.pendingFlush.add(m);
+    }
   }
 
   private applyReplyMode(c: Client, mark: number): void {
@@ -596,6 +793,7 @@ export class RedisServer implements DbHost {
 
   /** Flushes clients that received output from other clients' commands (pub/sub, unblocking). */
   public flushPending(): void {
+    if (this.tracking.active) this.tracking.broadcast();
     if (this.pendingFlush.size === 0) return;
     for (const c of this.pendingFlush) c.flush();
     this.pendingFlush.clear();
@@ -626,6 +824,17 @@ export class RedisServer implements DbHost {
       if (!queue.includes(c)) queue.push(c);
     }
     this.setBlocked(c, state, timeoutMs);
+  }
+
+  /**
+   * Ends a client's block with a reply written by `reply` (CLIENT UNBLOCK: the command's timeout
+   * reply, or an error), then lets it go on with its pipelined requests.
+   */
+  public unblockWith(c: Client, reply: (c: Client) => void): void {
+    if (c.blocked === null) return;
+    this.unblock(c, false);
+    reply(c);
+    this.resume(c);
   }
 
   /** Blocks a client for another reason (WAIT, CLIENT PAUSE); `unblock` ends it. */
@@ -792,23 +1001,141 @@ export class RedisServer implements DbHost {
   // ------------------------------------------------------------------------------------------
   // Periodic work
 
-  /** Whether a client's input processing is paused (CLIENT PAUSE). */
-  public paused(_c: Client): boolean {
-    return false;
+  /**
+   * Whether a client's input processing is paused: CLIENT PAUSE ALL holds every command of
+   * ordinary clients (replication links go on). CLIENT PAUSE WRITE is handled per command.
+   */
+  public paused(c: Client): boolean {
+    return this.pause !== null && this.pause.all && c.kind !== 'replica' && c.kind !== 'master';
+  }
+
+  /** The current pause, if any: its end (ms) and whether it holds all commands or only writes. */
+  public get clientPause(): { readonly until: number; readonly all: boolean } | null {
+    return this.pause;
+  }
+
+  /**
+   * CLIENT PAUSE: holds commands (all, or those that may write) until `until` (ms). A second
+   * pause extends the end and can only widen the kind, as in the real server.
+   */
+  public pauseClients(until: number, all: boolean): void {
+    const current = this.pause;
+    if (current !== null) {
+      clearTimeout(current.timer);
+      until = Math.max(until, current.until);
+      all = all || current.all;
+    }
+    const timer = setTimeout(() => this.unpauseClients(), Math.max(0, until - this.clock.now()));
+    timer.unref();
+    this.pause = { until, all, timer };
+  }
+
+  /** CLIENT UNPAUSE (or the end of the pause): runs the held commands in arrival order. */
+  public unpauseClients(): void {
+    if (this.pause === null) return;
+    clearTimeout(this.pause.timer);
+    this.pause = null;
+    const held = this.postponed.splice(0);
+    for (const c of held) {
+      const state = c.blocked;
+      if (state === null || state.kind !== 'pause' || c.closed) continue;
+      this.unblock(c, false);
+      this.execute(c, state.argv);
+      if (c.w.out.length > 0) this.pendingFlush.add(c);
+    }
+    // Clients held by PAUSE ALL (and those just released) go on with their buffered input.
+    for (const c of this.clients.values()) {
+      if (c.socket !== null && !c.closed && c.blocked === null) {
+        setImmediate(() => {
+          if (!c.closed && c.blocked === null) c.processInput();
+        });
+      }
+    }
+    this.flushPending();
   }
 
   private serverCron(): void {
     const now = this.clock.now();
-    this.activeExpireCycle(now);
+    this.instantaneous.sample(now, this.stats);
+    if (this.pause !== null && this.pause.until <= now) this.unpauseClients();
+    if (this.activeExpireEnabled && this.pause === null) {
+      const started = performance.now();
+      this.activeExpireCycle(now);
+      const ms = performance.now() - started;
+      this.expireCycleMs += ms;
+      if (this.latencyThreshold > 0 && ms >= this.latencyThreshold) this.latency.add('expire-cycle', Math.floor(ms), Math.floor(now / 1000));
+    }
     if (this.timeoutSeconds > 0) {
       const limit = this.timeoutSeconds * 1000;
       for (const c of this.clients.values()) {
-        if (c.socket === null || c.blocked !== null || c.subscribed || c.kind !== 'normal') continue;
+        if (c.socket === null || c.blocked !== null || c.subscribed || c.kind !== 'normal' || this.monitors.has(c)) continue;
         if (now - c.lastInteraction > limit) c.close();
       }
     }
+    this.enforceOutputLimits(now);
     this.flushPropagation();
     this.flushPending();
+  }
+
+  /**
+   * client-output-buffer-limit: a client whose unsent output passes the hard limit, or stays above
+   * the soft limit for longer than its seconds, is disconnected.
+   */
+  private enforceOutputLimits(now: number): void {
+    for (const c of this.clients.values()) {
+      const socket = c.socket;
+      if (socket === null || c.closed) continue;
+      const pending = socket.writableLength + c.w.out.length;
+      if (pending === 0) {
+        c.softLimitSince = 0;
+        continue;
+      }
+      if (this.outputLimitExceeded(c, pending, now)) {
+        this.stats.outputBufferLimitDisconnections++;
+        this.log(`Client id=${c.id} addr=${c.address} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+        c.close();
+      }
+    }
+  }
+
+  /** Whether a client's pending output breaks its class's limits (and tracks the soft-limit start). */
+  public outputLimitExceeded(c: Client, pending: number, now: number): boolean {
+    const cls = c.kind === 'replica' ? 'replica' : c.subscribed ? 'pubsub' : 'normal';
+    const [hard, soft, seconds] = this.outputLimits[cls];
+    if (hard > 0 && pending >= hard) return true;
+    if (soft > 0 && pending >= soft) {
+      if (c.softLimitSince === 0) c.softLimitSince = now;
+      else if (now - c.softLimitSince > seconds * 1000) return true;
+    } else {
+      c.softLimitSince = 0;
+    }
+    return false;
+  }
+
+  /** Clients blocked with a timeout (INFO clients_in_timeout_table). */
+  public clientsWithTimeout(): number {
+    let n = 0;
+    for (const c of this.clients.values()) if (c.blocked !== null && c.blocked.deadline > 0) n++;
+    return n;
+  }
+
+  /** Keys clients are blocked on, over all databases (INFO total_blocking_keys). */
+  public blockingKeyCount(): number {
+    let n = 0;
+    for (const registry of this.blockingKeys) n += registry.size;
+    return n;
+  }
+
+  /** After SWAPDB: keys of a database that clients are blocked on may now be served. */
+  public signalReadyKeys(db: Db): void {
+    for (const key of this.blockingKeys[db.id].keys()) {
+      if (db.exists(key, this.clock.now())) this.onKeyAdded(db, key);
+    }
+  }
+
+  /** Recent per-second rates for INFO (instantaneous_ops_per_sec and friends). */
+  public instantaneousMetrics(): { ops: number; inputKbps: number; outputKbps: number } {
+    return this.instantaneous.rates();
   }
 
   /**
@@ -840,14 +1167,52 @@ export class RedisServer implements DbHost {
       case 'lfu-log-factor': this.lfuLogFactor = Number(value); break;
       case 'lfu-decay-time': this.lfuDecayTime = Number(value); break;
       case 'requirepass': this.acl.setRequirePass(value); break;
+      case 'hz': if (this.cron !== undefined) this.startCron(); break;
+      case 'maxclients': this.maxclients = Number(value); break;
+      case 'slowlog-log-slower-than': this.slowlogSlowerThan = Number(value); break;
+      case 'slowlog-max-len':
+        this.slowlogMaxLen = Number(value);
+        this.slowlog.trim(this.slowlogMaxLen);
+        break;
+      case 'latency-monitor-threshold': this.latencyThreshold = Number(value); break;
+      case 'latency-tracking': this.latencyTracking = value === 'yes'; break;
+      case 'tracking-table-max-keys': this.trackingTableMaxKeys = Number(value); break;
+      case 'busy-reply-threshold': this.busyReplyThreshold = Number(value); break;
+      case 'client-output-buffer-limit': {
+        const w = value.split(' ');
+        const limit = (i: number): [number, number, number] => [Number(w[i + 1]), Number(w[i + 2]), Number(w[i + 3])];
+        this.outputLimits = { normal: limit(0), replica: limit(4), pubsub: limit(8) };
+        break;
+      }
       default:
         if (name.includes('-max-')) this.encoding = this.readEncodingConfig();
     }
     if (this.encoding === undefined) this.encoding = this.readEncodingConfig();
   }
 
+  /**
+   * Refuses changes the in-process engine cannot make: it never moves its listener, so `port`
+   * and `bind` accept only values it already satisfies (the real server would re-listen).
+   */
+  private checkConfig(name: string, value: string): void {
+    if (this.startingUp || this.listener === undefined) return;
+    if (name === 'port' && Number(value) !== this.listener.port) {
+      this.log(`CONFIG SET port ${value}: the local engine keeps listening on ${this.listener.port}`);
+      throw new ConfigValueError('Unable to listen on this port. Check server logs.');
+    }
+    if (name === 'bind') {
+      const host = this.listener.host;
+      const ok = value.split(' ').some((a) => {
+        const addr = a.replace(/^-/, '');
+        return addr === host || addr === '*' || (addr === '0.0.0.0' && !host.includes(':'));
+      });
+      if (!ok) throw new ConfigValueError('Failed to bind to specified addresses.');
+    }
+  }
+
   private readEncodingConfig(): EncodingConfig {
-    const n = (name: string) => this.config.getNumber(name);
+    // Redis OSS before 7.2 has no listpack sets (0 entries: intset, then hashtable).
+    const n = (name: string) => (this.config.has(name) ? this.config.getNumber(name) : 0);
     return {
       hashMaxListpackEntries: n('hash-max-listpack-entries'),
       hashMaxListpackValue: n('hash-max-listpack-value'),
@@ -877,6 +1242,58 @@ export class RedisServer implements DbHost {
     this.call(c, setuser, ['ACL', 'SETUSER', ...rules.trim().split(/\s+/)]);
     const reply = c.w.take();
     if (reply.startsWith('-')) throw new Error(`Invalid ACL user '${rules}': ${reply.slice(1).trim()}`);
+  }
+}
+
+/** Whether a command may write (CLIENT PAUSE WRITE holds it): write or may-replicate, or EXEC of such. */
+function mayWrite(c: Client, cmd: Command): boolean {
+  if (cmd.isWrite || cmd.mayReplicate) return true;
+  if (cmd.name === 'exec' && c.multi !== null) return c.multi.some((q) => q.cmd.isWrite || q.cmd.mayReplicate);
+  return false;
+}
+
+/** A string as the server's sdscatrepr quotes it (MONITOR lines). */
+export function quoteRepr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    switch (ch) {
+      case 0x5c: out += '\\\\'; break;
+      case 0x22: out += '\\"'; break;
+      case 0x0a: out += '\\n'; break;
+      case 0x0d: out += '\\r'; break;
+      case 0x09: out += '\\t'; break;
+      case 0x07: out += '\\a'; break;
+      case 0x08: out += '\\b'; break;
+      default:
+        out += ch >= 0x20 && ch < 0x7f ? s[i] : '\\x' + ch.toString(16).padStart(2, '0');
+    }
+  }
+  return out + '"';
+}
+
+/** Per-second rates from samples taken by the cron (INFO instantaneous_*). */
+class InstantaneousMetrics {
+  private readonly samples: Array<[number, number, number, number]> = [];
+
+  public sample(now: number, stats: ServerStats): void {
+    const last = this.samples[this.samples.length - 1];
+    if (last !== undefined && now - last[0] < 100) return;
+    this.samples.push([now, stats.commandsProcessed, stats.netInputBytes, stats.netOutputBytes]);
+    if (this.samples.length > 16) this.samples.shift();
+  }
+
+  public rates(): { ops: number; inputKbps: number; outputKbps: number } {
+    if (this.samples.length < 2) return { ops: 0, inputKbps: 0, outputKbps: 0 };
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    const secs = (last[0] - first[0]) / 1000;
+    if (secs <= 0) return { ops: 0, inputKbps: 0, outputKbps: 0 };
+    return {
+      ops: Math.round((last[1] - first[1]) / secs),
+      inputKbps: (last[2] - first[2]) / secs / 1024,
+      outputKbps: (last[3] - first[3]) / secs / 1024,
+    };
   }
 }
 

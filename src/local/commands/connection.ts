@@ -1,4 +1,5 @@
 import type { Client } from '../client';
+import { compareVersions } from '../config';
 import { is } from './args';
 import { CommandDef, Errors, ReplyError } from './types';
 
@@ -7,7 +8,7 @@ export const commands: CommandDef[] = [
   {
     name: 'ping',
     arity: -1,
-    flags: ['fast', 'stale', 'loading'],
+    flags: ['fast'],
     acl: ['connection'],
     group: 'connection',
     since: '1.0.0',
@@ -48,6 +49,8 @@ export const commands: CommandDef[] = [
     summary: 'Authenticates the connection.',
     complexity: 'O(N) where N is the number of passwords defined for the user',
     handler: (c, argv) => {
+      // Passwords never reach the slow log or MONITOR.
+      c.redactedArgs = argv.map((a, i) => (i === 0 ? a : '(redacted)'));
       if (argv.length > 3) throw new ReplyError(Errors.SYNTAX);
       const acl = c.server.acl;
       if (argv.length === 2 && acl.defaultUser.nopass) {
@@ -114,6 +117,9 @@ export const commands: CommandDef[] = [
     summary: 'Resets the connection.',
     complexity: 'O(1)',
     handler: (c) => {
+      if (c.kind === 'master' || (c.kind === 'replica' && !c.server.monitors.has(c))) {
+        throw new ReplyError('ERR can only reset normal client connections');
+      }
       resetConnection(c);
       c.w.status('RESET');
     },
@@ -123,7 +129,10 @@ export const commands: CommandDef[] = [
 /** Authenticates a client or throws the server's error (WRONGPASS). */
 export function authenticate(c: Client, username: string, password: string): void {
   const user = c.server.acl.authenticate(username, password);
-  if (user === null) throw new ReplyError(Errors.WRONGPASS);
+  if (user === null) {
+    c.server.stats.aclDeniedAuth++;
+    throw new ReplyError(Errors.WRONGPASS);
+  }
   c.setAuthenticated(user);
 }
 
@@ -148,6 +157,9 @@ function hello(c: Client, argv: string[]): void {
     const more = argv.length - 1 - i;
     if (is(argv[i], 'AUTH') && more >= 2) {
       auth = [argv[i + 1], argv[i + 2]];
+      c.redactedArgs ??= [...argv];
+      c.redactedArgs[i + 1] = '(redacted)';
+      c.redactedArgs[i + 2] = '(redacted)';
       i += 2;
     } else if (is(argv[i], 'SETNAME') && more >= 1) {
       name = argv[i + 1];
@@ -192,9 +204,14 @@ export function validClientName(name: string): boolean {
   return true;
 }
 
-/** RESET: back to a fresh connection's state (keeping the library name and version). */
+/**
+ * RESET: back to a fresh connection's state (keeping the library name and version). Redis OSS
+ * 7.0 keeps CLIENT NO-EVICT; Valkey (and Redis 7.2) also clear it and NO-TOUCH.
+ */
 export function resetConnection(c: Client): void {
   const server = c.server;
+  server.monitors.delete(c);
+  server.tracking.disable(c);
   c.multi = null;
   c.multiError = false;
   server.unwatchAll(c);
@@ -206,8 +223,10 @@ export function resetConnection(c: Client): void {
   c.authenticated = !server.acl.authRequired;
   c.parser.limits.authRequired = !c.authenticated;
   c.replyMode = 'on';
-  c.noEvict = false;
-  c.noTouch = false;
+  if (server.engine === 'valkey' || compareVersions(server.version, '7.2.0') >= 0) {
+    c.noEvict = false;
+    c.noTouch = false;
+  }
   c.readonlyMode = false;
   c.asking = false;
 }

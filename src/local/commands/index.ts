@@ -1,8 +1,11 @@
 import { commands as bitmap } from './bitmap';
+import { commands as client } from './client';
 import { commands as cluster } from './cluster';
+import { commands as config } from './config';
 import { commands as connection } from './connection';
 import { commands as hash } from './hash';
 import { commands as hyperloglog } from './hyperloglog';
+import { commands as introspection } from './introspection';
 import { commands as keys } from './keys';
 import { commands as lists } from './list';
 import { commands as pubsub } from './pubsub';
@@ -12,6 +15,7 @@ import { commands as set } from './set';
 import { commands as string } from './string';
 import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
+import { compareVersions } from '../config';
 import { commands as zset } from './zset';
 
 /** Every command family; each file exports its definitions. */
@@ -30,6 +34,9 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   set,
   lists,
   zset,
+  config,
+  client,
+  introspection,
 ];
 
 export interface CommandTable {
@@ -41,15 +48,38 @@ export interface CommandTable {
 
 let cached: { defs: CommandDef[] } | undefined;
 
-/** Compiles the command table (one per server: commands carry per-server statistics). */
-export function buildCommandTable(): CommandTable {
+/** The engine a command table is built for: commands newer than its version are unknown. */
+export interface CommandTableEngine {
+  readonly engine: 'valkey' | 'redis';
+  readonly version: string;
+}
+
+/** Valkey forked from Redis OSS 7.2.4 and has every command up to that version. */
+const VALKEY_REDIS_BASE = '7.2.4';
+
+/** Whether an engine has a command (or subcommand): its `since` is not newer than the engine. */
+export function commandAvailable(def: CommandDef, engine: CommandTableEngine | undefined): boolean {
+  if (engine === undefined) return true;
+  if (def.valkeySince !== undefined) return engine.engine === 'valkey' && compareVersions(def.valkeySince, engine.version) <= 0;
+  const base = engine.engine === 'valkey' ? VALKEY_REDIS_BASE : engine.version;
+  return compareVersions(def.since, base) <= 0;
+}
+
+/**
+ * Compiles the command table (one per server: commands carry per-server statistics). With an
+ * engine, commands and subcommands introduced after its version are left out, as the real server
+ * of that version does not know them.
+ */
+export function buildCommandTable(engine?: CommandTableEngine): CommandTable {
   cached ??= { defs: FAMILIES.flat() };
   const byName = new Map<string, Command>();
   const list: Command[] = [];
   let id = 0;
+  const available = (def: CommandDef) => commandAvailable(def, engine);
   for (const def of cached.defs) {
     if (byName.has(def.name)) throw new Error(`Command '${def.name}' is defined twice`);
-    const cmd = new Command(def);
+    if (!available(def)) continue;
+    const cmd = new Command(def, undefined, available);
     cmd.id = id++;
     for (const sub of cmd.subcommands?.values() ?? []) sub.id = id++;
     list.push(cmd);

@@ -1,10 +1,11 @@
 import type { Client } from '../client';
+import { LatencyHistogram } from '../monitoring';
 
 /** Command flags, as COMMAND INFO reports them. */
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'module' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
   | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'asking' | 'fast' | 'no_auth'
-  | 'may_replicate' | 'no_mandatory_keys' | 'no_multi' | 'movablekeys' | 'allow_busy';
+  | 'may_replicate' | 'no_mandatory_keys' | 'no_async_loading' | 'no_multi' | 'movablekeys' | 'allow_busy';
 
 /** ACL categories, without the leading `@`. */
 export const ACL_CATEGORIES = [
@@ -29,6 +30,35 @@ export interface KeyRange {
 /** How a command's keys are accessed, for key permissions (ACL %R~ / %W~). */
 export type KeyAccess = 'read' | 'write' | 'readwrite';
 
+/** Key specification flags, as COMMAND INFO reports them. */
+export type KeySpecFlag =
+  | 'RO' | 'RW' | 'OW' | 'RM' | 'access' | 'update' | 'insert' | 'delete' | 'not_key' | 'incomplete' | 'variable_flags';
+
+/** Where a command's keys are (COMMAND INFO key specifications). */
+export interface KeySpec {
+  readonly flags: readonly KeySpecFlag[];
+  /** Where the search starts: an argument index, after a keyword, or unknown (null). */
+  readonly begin: { readonly index: number } | { readonly keyword: string; readonly startFrom: number } | null;
+  /** How keys are found from there: a range, a key count argument, or unknown (null). */
+  readonly find:
+  | { readonly lastKey: number; readonly keyStep: number; readonly limit: number }
+  | { readonly keyNumIndex: number; readonly firstKey: number; readonly keyStep: number }
+  | null;
+  readonly notes?: string;
+}
+
+/** One argument of a command, as COMMAND DOCS describes it. */
+export interface CommandArg {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'double' | 'key' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof' | 'block';
+  readonly keySpecIndex?: number;
+  readonly token?: string;
+  readonly since?: string;
+  readonly deprecatedSince?: string;
+  readonly flags?: ReadonlyArray<'optional' | 'multiple' | 'multiple_token'>;
+  readonly args?: readonly CommandArg[];
+}
+
 /** The definition of a command (or a subcommand of a container command such as CONFIG). */
 export interface CommandDef {
   /** Lower-case name; subcommands use their own name (`get` under `config`). */
@@ -49,12 +79,26 @@ export interface CommandDef {
   readonly keyAccess?: KeyAccess;
   /** COMMAND DOCS: group (string, list, generic, server, connection, ...). */
   readonly group: string;
-  /** COMMAND DOCS: version the command appeared in. */
+  /** COMMAND DOCS: version the command appeared in (engines older than this do not have it). */
   readonly since: string;
+  /** For commands only Valkey has: the Valkey version that introduced it. */
+  readonly valkeySince?: string;
   /** COMMAND DOCS: one-line summary. */
   readonly summary: string;
   /** COMMAND DOCS: time complexity. */
   readonly complexity?: string;
+  /**
+   * COMMAND INFO: key specifications and tips (`nondeterministic_output`, `request_policy:...`).
+   * @default the Redis OSS reference data for the command (commands/metadata.ts), else derived from `keys`
+   */
+  readonly keySpecs?: readonly KeySpec[];
+  readonly tips?: readonly string[];
+  /** COMMAND DOCS: arguments, history, doc flags. @default the reference data, where it has them */
+  readonly args?: readonly CommandArg[];
+  readonly history?: ReadonlyArray<readonly [string, string]>;
+  readonly docFlags?: ReadonlyArray<'deprecated' | 'syscmd'>;
+  readonly deprecatedSince?: string;
+  readonly replacedBy?: string;
   /** Handler; container commands (CONFIG, CLIENT...) have subcommands instead. */
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandDef[];
@@ -84,6 +128,9 @@ export class Command {
   public readonly allowLoading: boolean;
   public readonly allowStale: boolean;
   public readonly mayReplicate: boolean;
+  /** Left out of the slow log / MONITOR (besides admin commands for MONITOR). */
+  public readonly skipSlowlog: boolean;
+  public readonly skipMonitor: boolean;
   public readonly handler: Handler | undefined;
   /** Index of the only key argument when the command has exactly one at a fixed position, else -1. */
   public readonly singleKeyIndex: number;
@@ -95,8 +142,10 @@ export class Command {
   public failedCalls = 0;
   public rejectedCalls = 0;
   public usec = 0;
+  /** Call durations, for INFO latencystats and LATENCY HISTOGRAM. */
+  public readonly histogram = new LatencyHistogram();
 
-  constructor(def: CommandDef, parent?: Command) {
+  constructor(def: CommandDef, parent?: Command, available: (def: CommandDef) => boolean = () => true) {
     this.def = def;
     this.parent = parent;
     this.name = def.name;
@@ -118,6 +167,8 @@ export class Command {
     this.allowLoading = flags.has('loading');
     this.allowStale = flags.has('stale');
     this.mayReplicate = flags.has('may_replicate');
+    this.skipSlowlog = flags.has('skip_slowlog');
+    this.skipMonitor = flags.has('skip_monitor');
     this.handler = def.handler;
     const keys = def.keys;
     this.singleKeyIndex = def.getKeys === undefined && keys !== undefined && keys.first > 0 && keys.last === keys.first ? keys.first : -1;
@@ -138,7 +189,7 @@ export class Command {
 
     if (def.subcommands) {
       const subs = new Map<string, Command>();
-      for (const sub of def.subcommands) subs.set(sub.name, new Command(sub, this));
+      for (const sub of def.subcommands) if (available(sub)) subs.set(sub.name, new Command(sub, this, available));
       this.subcommands = subs;
     }
   }

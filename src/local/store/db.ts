@@ -6,6 +6,8 @@ import { KEY_OVERHEAD, MemoryCounter, RObject, RValue, valueBytes } from './type
 export interface DbHost {
   /** Memory counter shared by all databases. */
   readonly mem: MemoryCounter;
+  /** Whether changed keys must be reported through {@link keyModified} (client-side caching). */
+  readonly tracksKeys?: boolean;
   /**
    * Whether expired keys are removed on access. Replicas keep them until the primary's DEL
    * arrives, but still report them as missing to ordinary clients.
@@ -27,6 +29,8 @@ export interface DbHost {
   onExpired(db: Db, key: string): void;
   /** Called when a key is created (clients blocked on it may be served). */
   onKeyAdded(db: Db, key: string): void;
+  /** Called for every changed key while {@link tracksKeys} is set. */
+  keyModified?(db: Db, key: string): void;
 }
 
 /** One key of a database. */
@@ -325,8 +329,12 @@ export class Db {
     if (set.size === 0) this.watched.delete(key);
   }
 
-  /** Marks the clients watching `key` so that their EXEC fails. */
+  /**
+   * Marks the clients watching `key` so that their EXEC fails, and reports the change to
+   * client-side caching.
+   */
   public signalModified(key: string): void {
+    if (this.host.tracksKeys === true) this.host.keyModified?.(this, key);
     if (this.watched.size === 0) return;
     const set = this.watched.get(key);
     if (set !== undefined) for (const client of set) client.dirtyCas = true;

@@ -1,0 +1,97 @@
+import { startRedisServer } from '../../../src/local';
+import { buildCommandTable, commandAvailable } from '../../../src/local/commands';
+import { commandKeys, keySpecsOf, tipsOf } from '../../../src/local/commands/introspection';
+import { Command, CommandDef } from '../../../src/local/commands/types';
+import { decodeReply, toPlain } from '../../../src/local/resp/decode';
+import { RawClient } from '../support';
+
+const base = { flags: [], acl: [], group: 'generic', since: '1.0.0', summary: 's' } as const;
+
+describe('command availability by engine and version', () => {
+  const def = (since: string, extra: Partial<CommandDef> = {}): CommandDef => ({ name: 'x', arity: 1, ...base, since, ...extra });
+
+  test('Redis OSS has the commands up to its version; Valkey those of Redis OSS 7.2.4 and its own', () => {
+    expect(commandAvailable(def('7.0.0'), { engine: 'redis', version: '7.0.15' })).toBe(true);
+    expect(commandAvailable(def('7.2.0'), { engine: 'redis', version: '7.0.15' })).toBe(false);
+    expect(commandAvailable(def('7.2.0'), { engine: 'redis', version: '7.2.4' })).toBe(true);
+    expect(commandAvailable(def('7.2.0'), { engine: 'valkey', version: '8.0.2' })).toBe(true);
+    expect(commandAvailable(def('7.4.0'), { engine: 'valkey', version: '8.0.2' })).toBe(false);
+    expect(commandAvailable(def('8.0.0', { valkeySince: '8.0.0' }), { engine: 'valkey', version: '8.0.2' })).toBe(true);
+    expect(commandAvailable(def('8.0.0', { valkeySince: '8.1.0' }), { engine: 'valkey', version: '8.0.2' })).toBe(false);
+    expect(commandAvailable(def('8.0.0', { valkeySince: '8.0.0' }), { engine: 'redis', version: '9.0.0' })).toBe(false);
+  });
+
+  test('subcommands are filtered too', () => {
+    const redis = buildCommandTable({ engine: 'redis', version: '7.0.15' }).byName.get('client') as Command;
+    const valkey = buildCommandTable({ engine: 'valkey', version: '8.0.2' }).byName.get('client') as Command;
+    expect(redis.subcommands?.has('setinfo')).toBe(false);
+    expect(redis.subcommands?.has('capa')).toBe(false);
+    expect(valkey.subcommands?.has('setinfo')).toBe(true);
+    expect(valkey.subcommands?.has('capa')).toBe(true);
+    expect(valkey.subcommands?.has('no-touch')).toBe(true);
+  });
+});
+
+describe('key specifications', () => {
+  test('come from the reference data by full name, or from the key range of other commands', () => {
+    const table = buildCommandTable();
+    const get = table.byName.get('get') as Command;
+    expect(keySpecsOf(get)).toEqual([{ flags: ['RO', 'access'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }]);
+    const usage = table.byName.get('memory')?.subcommands?.get('usage') as Command;
+    expect(keySpecsOf(usage)).toEqual([{ flags: ['RO'], begin: { index: 2 }, find: { lastKey: 0, keyStep: 1, limit: 0 } }]);
+    expect(tipsOf(table.byName.get('client')?.subcommands?.get('list') as Command)).toEqual(['nondeterministic_output']);
+    const custom = new Command({ name: 'mycmd', arity: -3, ...base, flags: ['write'], keys: { first: 2, last: -1, step: 2 } });
+    expect(keySpecsOf(custom)).toEqual([{ flags: ['RW', 'update'], begin: { index: 2 }, find: { lastKey: -1, keyStep: 2, limit: 0 } }]);
+  });
+
+  test('locate keys by index, keyword and key count; fall back to the command when a spec cannot', () => {
+    const cmd = (name: string, extra: Partial<CommandDef>) => new Command({ name, arity: -2, ...base, ...extra });
+    const zstore = cmd('zunionstore', {
+      keySpecs: [
+        { flags: ['OW', 'update'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+        { flags: ['RO', 'access'], begin: { index: 2 }, find: { keyNumIndex: 0, firstKey: 1, keyStep: 1 } },
+      ],
+    });
+    const args = ['zunionstore', 'dest', '2', 'a', 'b', 'WEIGHTS', '1', '2'];
+    expect(commandKeys(zstore, keySpecsOf(zstore), args)).toEqual([
+      { pos: 1, flags: ['OW', 'update'] }, { pos: 3, flags: ['RO', 'access'] }, { pos: 4, flags: ['RO', 'access'] },
+    ]);
+    // Too few keys for the count: nothing (the command would report its own error).
+    expect(commandKeys(zstore, keySpecsOf(zstore), ['zunionstore', 'd', '5', 'a'])).toEqual([]);
+    const georadius = cmd('georadius', {
+      keySpecs: [
+        { flags: ['RO', 'access'], begin: { index: 1 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+        { flags: ['OW', 'update'], begin: { keyword: 'STORE', startFrom: 6 }, find: { lastKey: 0, keyStep: 1, limit: 0 } },
+      ],
+    });
+    expect(commandKeys(georadius, keySpecsOf(georadius), ['georadius', 'src', '0', '0', '1', 'km', 'store', 'dst'])).toEqual([
+      { pos: 1, flags: ['RO', 'access'] }, { pos: 7, flags: ['OW', 'update'] },
+    ]);
+    expect(commandKeys(georadius, keySpecsOf(georadius), ['georadius', 'src', '0', '0', '1', 'km'])).toEqual([{ pos: 1, flags: ['RO', 'access'] }]);
+    const movable = cmd('movable', {
+      keySpecs: [{ flags: ['RW', 'access', 'update'], begin: null, find: null }],
+      getKeys: (argv) => argv.map((_, i) => i).filter((i) => i > 0 && i % 2 === 1),
+    });
+    expect(commandKeys(movable, keySpecsOf(movable), ['movable', 'a', 'x', 'b'])).toEqual([
+      { pos: 1, flags: ['RW', 'access', 'update'] }, { pos: 3, flags: ['RW', 'access', 'update'] },
+    ]);
+  });
+});
+
+describe('COMMAND on the local engine', () => {
+  test('DOCS reports the arguments a definition carries, and a container alone runs its own handler', async () => {
+    const s = await startRedisServer({ engine: 'redis', version: '7.0.15' });
+    const c = await RawClient.connect(s.port);
+    const plain = (r: string) => toPlain((decodeReply(r, 0) as { value: never }).value);
+    const docs = plain(await c.call('COMMAND', 'DOCS', 'client|setname')) as unknown[];
+    expect(docs[0]).toBe('client|setname');
+    expect(docs[1]).toEqual(['summary', 'Sets the connection name.', 'since', '2.6.9', 'group', 'connection', 'complexity', 'O(1)',
+      'arguments', [['name', 'connection-name', 'type', 'string']]]);
+    const all = plain(await c.call('COMMAND')) as unknown[][];
+    expect(all.map((e) => e[0])).toContain('command');
+    expect(all.length).toBe(Number((await c.call('COMMAND', 'COUNT')).slice(1, -2)));
+    expect(await c.call('CONFIG')).toBe("-ERR wrong number of arguments for 'config' command\r\n");
+    c.close();
+    await s.stop();
+  });
+});
