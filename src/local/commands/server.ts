@@ -105,17 +105,6 @@ export const commands: CommandDef[] = [
     handler: swapdb,
   },
   {
-    name: 'wait',
-    arity: 3,
-    flags: ['noscript'],
-    acl: ['connection'],
-    group: 'generic',
-    since: '3.0.0',
-    summary: 'Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.',
-    complexity: 'O(1)',
-    handler: wait,
-  },
-  {
     name: 'lastsave',
     arity: 1,
     flags: ['loading', 'stale', 'fast'],
@@ -262,35 +251,6 @@ function swapdb(c: Client, argv: string[]): void {
   }
   server.dirty++;
   c.w.ok();
-}
-
-/**
- * WAIT numreplicas timeout: a standalone server has no replicas, so WAIT 0 replies 0 at once and
- * WAIT n > 0 blocks until its timeout (forever with 0), as the real server does. The replication
- * layer replaces this with its own acknowledgement counting.
- */
-function wait(c: Client, argv: string[]): void {
-  const server = c.server;
-  if (server.role === 'replica') {
-    throw new ReplyError('ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.');
-  }
-  if (!isLongString(argv[1])) throw new ReplyError(Errors.NOT_INTEGER);
-  const wanted = Number(argv[1]);
-  const timeout = timeoutArg(argv[2]);
-  const acked = 0;
-  if (acked >= wanted || !c.canBlock) {
-    c.w.int(acked);
-    return;
-  }
-  server.blockOther(c, c.lastCommand as NonNullable<Client['lastCommand']>, argv, 'wait', timeout, (t) => t.w.int(acked));
-}
-
-/** A millisecond timeout argument, checked as the server's getTimeoutFromObjectOrReply does. */
-function timeoutArg(arg: string): number {
-  if (!isLongString(arg)) throw new ReplyError('ERR timeout is not an integer or out of range');
-  const ms = Number(arg);
-  if (ms < 0) throw new ReplyError('ERR timeout is negative');
-  return ms;
 }
 
 /**
