@@ -441,6 +441,11 @@ function processStat(c: Connection, sub: string): void {
   }
   const stats = sub === 'conns' ? undefined : groupStats(server, sub);
   if (stats === undefined) return writeError(c, Status.KEY_ENOENT);
+  if (sub === 'sizes_enable' || sub === 'sizes_disable') {
+    // memcached sends these without the terminating packet.
+    for (const [name, value] of stats) writeStat(c, name, value);
+    return;
+  }
   writeStatPackets(c, stats);
 }
 

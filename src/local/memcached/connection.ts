@@ -22,6 +22,11 @@ const OUTPUT_FLUSH_BYTES = 1024 * 1024;
 /** With this much written but not yet sent, the connection stops reading until the client catches up. */
 const OUTPUT_PAUSE_BYTES = 4 * 1024 * 1024;
 
+/** The parts of a socket a connection uses (a net.Socket or tls.TLSSocket; tests pass a fake). */
+export type ConnectionSocket = Pick<net.Socket,
+'setNoDelay' | 'on' | 'once' | 'write' | 'cork' | 'uncork' | 'pause' | 'resume' | 'end' | 'destroy' |
+'writableLength' | 'writableEnded' | 'destroyed' | 'remoteAddress' | 'remotePort'>;
+
 const enum InputState { COMMAND, UPLOAD, SWALLOW, CLOSED }
 
 let pinCounter = 0;
@@ -113,7 +118,7 @@ export class Connection implements ConnectionInfo {
 
   constructor(
     readonly server: ServerState,
-    private readonly socket: net.Socket,
+    private readonly socket: ConnectionSocket,
   ) {
     this.id = server.connectionId();
     this.remote = `tcp:${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
@@ -170,12 +175,17 @@ export class Connection implements ConnectionInfo {
     this.input = InputState.CLOSED;
   }
 
-  /** Closes the connection at once; replies not yet written are lost, as with memcached. */
+  /**
+   * Closes the connection without answering the current batch: replies memcached would already
+   * have transmitted (see {@link commit}) go out, later ones are lost.
+   */
   closeNow(): void {
     this.input = InputState.CLOSED;
-    this.out.discard();
+    this.out.discardUncommitted();
     this.releaseUpload();
-    this.socket.destroy();
+    this.flushOutput();
+    this.socket.end();
+    this.socket.once('finish', () => this.socket.destroy());
   }
 
   /** A point where memcached would have transmitted its replies (`mn`, binary noop, errors). */
@@ -391,7 +401,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private afterBatch(): void {
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed || this.socket.writableEnded) return;
     this.flushOutput();
     if (this.closeAfterWrite) this.socket.end();
   }

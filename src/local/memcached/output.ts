@@ -1,4 +1,10 @@
-import type { Duplex } from 'node:stream';
+
+/** What a batch is written to. */
+export interface OutputSink {
+  write(chunk: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
+}
 
 /** Values up to this size are copied into the batch; larger ones are queued by reference. */
 const COPY_LIMIT = 4096;
@@ -17,6 +23,7 @@ export class Output {
   private parts: Buffer[] = [];
   /** Replies before the last {@link commit} are final; later ones may be dropped. */
   private committedParts = 0;
+  private committedPos = 0;
   private committedQueued = 0;
 
   /** Appends latin1 text (protocol lines are ASCII; keys are latin1 strings of their bytes). */
@@ -82,6 +89,7 @@ export class Output {
     this.parts = [];
     this.queued = 0;
     this.committedParts = 0;
+    this.committedPos = 0;
     this.committedQueued = 0;
   }
 
@@ -90,20 +98,30 @@ export class Output {
    * (it flushes when its read buffer runs dry and every 20 commands).
    */
   commit(): void {
-    if (this.pos > 0) this.parts.push(this.take());
     this.committedParts = this.parts.length;
+    this.committedPos = this.pos;
     this.committedQueued = this.queued;
   }
 
   /** Drops the replies since the last {@link commit} (memcached's conn_release_items). */
   discardUncommitted(): void {
-    this.parts.length = this.committedParts;
-    this.pos = 0;
+    if (this.parts.length === this.committedParts) {
+      this.pos = this.committedPos;
+    } else {
+      // The scratch buffer was moved to the part list since; its first part starts with the
+      // committed bytes.
+      const head = this.parts[this.committedParts];
+      this.parts.length = this.committedParts;
+      if (this.committedPos > 0) this.parts.push(head.subarray(0, this.committedPos));
+      this.committedParts = this.parts.length;
+      this.committedPos = 0;
+      this.pos = 0;
+    }
     this.queued = this.committedQueued;
   }
 
   /** Writes the batch to the socket; returns the bytes written. */
-  flush(socket: Duplex): number {
+  flush(socket: OutputSink): number {
     const total = this.queued;
     if (total === 0) return 0;
     const parts = this.parts;
@@ -122,6 +140,7 @@ export class Output {
     }
     this.queued = 0;
     this.committedParts = 0;
+    this.committedPos = 0;
     this.committedQueued = 0;
     return total;
   }

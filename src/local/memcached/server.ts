@@ -1,10 +1,8 @@
-import { Clock, systemClock } from '../clock';
+import { Clock } from '../clock';
 import { ListenerTls, startListener } from '../net/listener';
 import { Connection } from './connection';
 import { MemcachedDiscovery } from './discovery';
-import { DEFAULT_ITEM_SIZE_MAX } from './slabs';
-import { ServerState } from './state';
-import { MemcachedStore } from './store';
+import { createServerState } from './setup';
 
 /** SASL PLAIN authentication (binary protocol only, as in memcached started with -S). */
 export interface MemcachedSaslOptions {
@@ -46,53 +44,13 @@ export interface MemcachedServer {
   stop(): Promise<void>;
 }
 
-const MIB = 1024 * 1024;
-
-function validate(options: MemcachedServerOptions): { memoryLimit: number; itemSizeMax: number } {
-  const mb = options.memoryLimitMb ?? 64;
-  if (!Number.isInteger(mb) || mb < 1) throw new Error(`memoryLimitMb must be a positive integer, got ${mb}`);
-  const memoryLimit = mb * MIB;
-  const itemSizeMax = options.maxItemSize ?? DEFAULT_ITEM_SIZE_MAX;
-  if (!Number.isInteger(itemSizeMax) || itemSizeMax < 1024) {
-    throw new Error(`maxItemSize cannot be less than 1024 bytes, got ${itemSizeMax}`);
-  }
-  if (itemSizeMax > 1024 * MIB) throw new Error(`maxItemSize cannot be higher than a gigabyte, got ${itemSizeMax}`);
-  if (itemSizeMax > memoryLimit / 2) {
-    throw new Error(`maxItemSize cannot be higher than half of memoryLimitMb (${memoryLimit / 2} bytes), got ${itemSizeMax}`);
-  }
-  const maxConnections = options.maxConnections ?? 1024;
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-    throw new Error(`maxConnections must be a positive integer, got ${maxConnections}`);
-  }
-  return { memoryLimit, itemSizeMax };
-}
-
 /**
  * Starts a server that speaks memcached 1.6's text, meta and binary protocols (one node of an
  * ElastiCache for Memcached cluster), in this process.
  */
 export async function startMemcachedServer(options: MemcachedServerOptions = {}): Promise<MemcachedServer> {
-  const { memoryLimit, itemSizeMax } = validate(options);
-  const clock = options.clock ?? systemClock;
-  const host = options.host ?? '127.0.0.1';
-  const maxConnections = options.maxConnections ?? 1024;
-  const store = new MemcachedStore({ clock, memoryLimit, itemSizeMax });
-  const state = new ServerState({
-    store,
-    clock,
-    version: options.version ?? '1.6.18',
-    discovery: options.discovery,
-    saslUsers: options.sasl === undefined ? undefined : new Map(Object.entries(options.sasl.users)),
-    settings: {
-      host,
-      port: 0,
-      maxConnections,
-      itemSizeMax,
-      sasl: options.sasl !== undefined,
-      tls: options.tls !== undefined,
-      verbosity: 0,
-    },
-  });
+  const state = createServerState(options);
+  const { host, maxConnections } = state.settings;
   const listener = await startListener({
     host,
     port: options.port ?? 0,

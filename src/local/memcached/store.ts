@@ -574,36 +574,15 @@ export class MemcachedStore {
   }
 
   /**
-   * flush_all: with no delay (or a non-positive one) every item goes at once; with a delay,
-   * items last bumped before then are treated as gone once it passes (memcached's oldest_live).
+   * flush_all: items last bumped before the flush time (now, or after `delay`) are treated as gone
+   * from then on; an immediate flush also retires every CAS handed out so far. As in memcached,
+   * flushed items are dropped lazily, when read or when their memory is needed.
    */
   flush(delay: number): void {
     const now = this.now();
     const newOldest = delay > 0 ? this.realtime(delay) : now;
     this.oldestLive = newOldest - 1;
-    if (this.oldestLive <= now) {
-      this.oldestCas = this.nextCas();
-      this.clear();
-    }
-  }
-
-  /** Drops every item; memory pages stay with their classes, as in memcached. */
-  private clear(): void {
-    for (const item of this.items.values()) {
-      item.linked = false;
-      item.prev = null;
-      item.next = null;
-      this.usedChunks[item.cls] -= item.chunks; // reservations of uploads in flight remain
-    }
-    this.items.clear();
-    for (let cls = 1; cls < this.heads.length; cls++) {
-      this.heads[cls] = null;
-      this.tails[cls] = null;
-      this.counts[cls] = 0;
-      this.requested[cls] = 0;
-    }
-    this.stats.currItems = 0;
-    this.stats.currBytes = 0;
+    if (this.oldestLive <= now) this.oldestCas = this.nextCas();
   }
 }
 

@@ -341,6 +341,8 @@ function processGet(c: Connection, buf: Buffer, t: Tokens, returnCas: boolean, t
     }
   }
   out.text('END\r\n');
+  // memcached transmits after every get, which also releases the items it refers to.
+  c.commit();
 }
 
 function writeValue(c: Connection, item: Item, returnCas: boolean): void {
@@ -501,9 +503,9 @@ function processConfig(c: Connection, buf: Buffer, t: Tokens): void {
   reply(c, 'ERROR\r\n');
 }
 
-function writeStats(c: Connection, stats: readonly Stat[]): void {
+function writeStats(c: Connection, stats: readonly Stat[], terminate = true): void {
   for (const [name, value] of stats) c.out.text(`STAT ${name} ${value}\r\n`);
-  c.out.text('END\r\n');
+  if (terminate) c.out.text('END\r\n');
 }
 
 function processStats(c: Connection, buf: Buffer, t: Tokens): void {
@@ -532,7 +534,8 @@ function processStats(c: Connection, buf: Buffer, t: Tokens): void {
     default: {
       const stats = groupStats(server, sub);
       if (stats === undefined) return reply(c, 'ERROR\r\n');
-      return writeStats(c, stats);
+      // memcached ends these two without a terminator.
+      return writeStats(c, stats, sub !== 'sizes_enable' && sub !== 'sizes_disable');
     }
   }
 }
