@@ -58,6 +58,7 @@ const CASES: Array<[string, BinaryRequest[][]]> = [
     { opcode: Op.DELETEQ, key: 'q' },
     noop,
   ]]],
+  ['empty value', [[set('empty', ''), { opcode: Op.GET, key: 'empty' }, { opcode: Op.APPEND, key: 'empty', value: '' }, noop]]],
   ['append and prepend', [[
     set('ap', 'bb', { extras: storeExtras(5, 0) }),
     { opcode: Op.APPEND, key: 'ap', value: 'cc' },

@@ -155,6 +155,11 @@ export class Connection implements ConnectionInfo {
     this.trailerNeed = trailer;
     this.trailerSeen = 0;
     this.input = InputState.UPLOAD;
+    // Nothing to read (an empty binary value): complete now, not on the next input.
+    if (target.length === 0 && trailer === 0) {
+      this.input = InputState.COMMAND;
+      this.finishUpload();
+    }
   }
 
   /** Whether the upload's trailer was "\r\n". */

@@ -115,6 +115,28 @@ export class RawClient {
     return out;
   }
 
+  /** Sends `data` and returns the reply up to and including `terminator`. */
+  async sendUntil(data: Buffer | string, terminator: string, timeoutMs = 5000): Promise<string> {
+    this.socket.write(data);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = this.received.indexOf(terminator, 0, 'latin1');
+      if (at >= 0) {
+        const out = this.received.toString('latin1', 0, at + terminator.length);
+        this.received = this.received.subarray(at + terminator.length);
+        return out;
+      }
+      if (this.closed || Date.now() >= deadline) throw new Error(`no ${JSON.stringify(terminator)} in ${JSON.stringify(this.received.toString('latin1'))}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
   /** Sends a text request and expects exactly `expected` back. */
   async expect(request: string, expected: string): Promise<void> {
     const reply = await this.send(Buffer.from(request, 'latin1'), Buffer.byteLength(expected, 'latin1'));
