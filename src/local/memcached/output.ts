@@ -1,4 +1,17 @@
 
+/** Buffer's own latin1 codec, without the argument handling of write()/toString(). */
+interface Latin1Codec {
+  latin1Write(s: string, offset: number, length: number): number;
+  latin1Slice(start: number, end: number): string;
+}
+const FAST_LATIN1 = typeof (Buffer.prototype as unknown as Partial<Latin1Codec>).latin1Write === 'function'
+  && typeof (Buffer.prototype as unknown as Partial<Latin1Codec>).latin1Slice === 'function';
+
+/** `buf[start, end)` as a latin1 string (one character per byte). */
+export const latin1: (buf: Buffer, start: number, end: number) => string = FAST_LATIN1
+  ? (buf, start, end) => (buf as unknown as Latin1Codec).latin1Slice(start, end)
+  : (buf, start, end) => buf.toString('latin1', start, end);
+
 /** What a batch is written to. */
 export interface OutputSink {
   write(chunk: Buffer): boolean;
@@ -30,7 +43,8 @@ export class Output {
   text(s: string): void {
     const n = s.length;
     if (this.pos + n > this.scratch.length) this.cut(n);
-    this.scratch.write(s, this.pos, n, 'latin1');
+    if (FAST_LATIN1) (this.scratch as unknown as Latin1Codec).latin1Write(s, this.pos, n);
+    else this.scratch.write(s, this.pos, n, 'latin1');
     this.pos += n;
     this.queued += n;
   }

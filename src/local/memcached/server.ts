@@ -1,4 +1,4 @@
-import { Clock } from '../clock';
+import { Clock } from '../store/clock';
 import { ListenerTls, startListener } from '../net/listener';
 import { Connection } from './connection';
 import { MemcachedDiscovery } from './discovery';

@@ -1,4 +1,4 @@
-import { systemClock } from '../clock';
+import { systemClock } from '../store/clock';
 import type { MemcachedServerOptions } from './server';
 import { DEFAULT_ITEM_SIZE_MAX } from './slabs';
 import { ServerState } from './state';

@@ -1,4 +1,4 @@
-import { Clock } from '../clock';
+import { Clock } from '../store/clock';
 import { MemcachedDiscovery } from './discovery';
 import { MemcachedStore } from './store';
 

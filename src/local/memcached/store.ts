@@ -1,4 +1,4 @@
-import { Clock } from '../clock';
+import { Clock } from '../store/clock';
 import { SLAB_PAGE_SIZE, SlabClass, itemTotalSize, slabClasses } from './slabs';
 
 /** Longest key memcached accepts (KEY_MAX_LENGTH). */

@@ -1,6 +1,7 @@
 import type { Connection } from './connection';
 import { LEGACY_CONFIG_KEY, formatClusterConfig } from './discovery';
 import { completeMetaSet, processMetaCommand } from './meta';
+import { latin1 } from './output';
 import { parseCas, parseI32, parseU32, parseU64 } from './numbers';
 import { Stat, generalStats, groupStats, prefixDump, resetStats } from './stats';
 import { AllocResult, DeltaResult, Item, KEY_MAX_LENGTH, REALTIME_MAXDELTA, StoreMode } from './store';
@@ -66,7 +67,7 @@ export function tokenIs(buf: Uint8Array, t: Tokens, i: number, word: string): bo
 
 /** Token `i` as a latin1 string (one character per byte), the form keys are stored in. */
 export function tokenString(buf: Buffer, t: Tokens, i: number): string {
-  return buf.toString('latin1', t.start[i], t.end[i]);
+  return latin1(buf, t.start[i], t.end[i]);
 }
 
 /** out_string(): a reply line, suppressed when the command asked for noreply. */
@@ -347,17 +348,9 @@ function processGet(c: Connection, buf: Buffer, t: Tokens, returnCas: boolean, t
 
 function writeValue(c: Connection, item: Item, returnCas: boolean): void {
   const out = c.out;
-  out.text('VALUE ');
-  out.text(item.key);
-  out.text(' ');
-  out.uint(item.flags);
-  out.text(' ');
-  out.uint(item.value.length);
-  if (returnCas) {
-    out.text(' ');
-    out.uint(item.cas);
-  }
-  out.text('\r\n');
+  out.text(returnCas
+    ? `VALUE ${item.key} ${item.flags} ${item.value.length} ${item.cas}\r\n`
+    : `VALUE ${item.key} ${item.flags} ${item.value.length}\r\n`);
   out.bytes(item.value);
   out.text('\r\n');
 }

@@ -74,7 +74,7 @@ describe('a three-node local cluster with real clients', () => {
       expect(await call<boolean>((cb) => client.append('counter', '!', cb))).toBe(true);
       expect(await call<boolean>((cb) => client.prepend('counter', '>', cb))).toBe(true);
       expect(await call<unknown>((cb) => client.get('counter', cb))).toBe('>replaced!');
-      expect(await call<boolean>((cb) => client.touch('counter', 100, cb))).toBe(true);
+      expect(await call<boolean>((cb) => client.touch('counter', 100, cb as (err: unknown) => void))).toBe(true);
       expect(await call<boolean>((cb) => client.del('counter', cb))).toBe(true);
       expect(await call<unknown>((cb) => client.get('counter', cb))).toBeUndefined();
       const versions = await call<Array<{ version: string }>>((cb) => client.version(cb as never));

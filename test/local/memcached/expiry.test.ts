@@ -1,16 +1,16 @@
-import { ManualClock, MemcachedServer, startMemcachedServer } from '../../../src/local';
+import { FakeClock, MemcachedServer, startMemcachedServer } from '../../../src/local';
 import { RawClient, binRequest, parseResponses, storeExtras, u32be } from './helpers';
 
 /** Expiration, flush delays and LRU age on a clock that only moves when told to. */
 describe('expiry with a fake clock', () => {
   // A whole second, so relative times are exact.
   const START = Date.UTC(2030, 0, 1) + 0;
-  let clock: ManualClock;
+  let clock: FakeClock;
   let server: MemcachedServer;
   let c: RawClient;
 
   beforeEach(async () => {
-    clock = new ManualClock(START);
+    clock = new FakeClock(START);
     server = await startMemcachedServer({ clock });
     c = await RawClient.connect(server.port);
   });
@@ -117,12 +117,12 @@ describe('expiry with a fake clock', () => {
 
 describe('LRU eviction under the memory limit', () => {
   const START = Date.UTC(2030, 0, 1);
-  let clock: ManualClock;
+  let clock: FakeClock;
   let server: MemcachedServer;
   let c: RawClient;
 
   beforeEach(async () => {
-    clock = new ManualClock(START);
+    clock = new FakeClock(START);
     server = await startMemcachedServer({ clock, memoryLimitMb: 2 });
     c = await RawClient.connect(server.port);
   });
