@@ -127,8 +127,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       }
       buf = pos === buf.length ? Buffer.alloc(0) : buf.subarray(pos);
       if (kinds.length === 0) {
-        if (running) sendBatch();
-        else {
+        if (running) {sendBatch();} else {
           socket.destroy();
           resolve();
         }

@@ -144,8 +144,13 @@ async function main(): Promise<void> {
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const t of order) {
           const job: LoadJob = {
-            port: t.port, connections: CONNECTIONS, depth: mode.depth, durationMs: DURATION_MS,
-            keys: KEYS, valueSize: VALUE_SIZE, getRatio: 0.9,
+            port: t.port,
+            connections: CONNECTIONS,
+            depth: mode.depth,
+            durationMs: DURATION_MS,
+            keys: KEYS,
+            valueSize: VALUE_SIZE,
+            getRatio: 0.9,
           };
           const cpuBefore = cpuSeconds(t.child.pid!);
           const { result: r } = await load.ask<{ result: LoadResult }>({ job });

@@ -104,7 +104,7 @@ describe('eviction under a 2 MiB limit, compared with memcached 1.6', () => {
     expect(fill.actual).toBe(fill.expected);
     const keys = Array.from({ length: 3000 }, (_, i) => `e${i}`);
     const probe = [
-      `mg e0 v\r\nmg e2999 s\r\n`,
+      'mg e0 v\r\nmg e2999 s\r\n',
       `get ${keys.slice(0, 1500).join(' ')}\r\n`,
       `get ${keys.slice(1500).join(' ')}\r\n`,
       'stats items\r\nstats slabs\r\n',

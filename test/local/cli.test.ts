@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { CliIo, main } from '../../src/local/cli';
 import { RawClient } from './memcached/helpers';
+import { CliIo, main } from '../../src/local/cli';
 
 /**
  * The CLI. Argument handling runs in-process; serving runs in a child process as users run it.

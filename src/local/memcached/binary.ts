@@ -48,11 +48,20 @@ const STATUS_TEXT: Partial<Record<Status, string>> = {
 
 /** Quiet opcodes and the command they stand for. */
 const QUIET: Partial<Record<number, Opcode>> = {
-  [Opcode.SETQ]: Opcode.SET, [Opcode.ADDQ]: Opcode.ADD, [Opcode.REPLACEQ]: Opcode.REPLACE,
-  [Opcode.DELETEQ]: Opcode.DELETE, [Opcode.INCREMENTQ]: Opcode.INCREMENT,
-  [Opcode.DECREMENTQ]: Opcode.DECREMENT, [Opcode.QUITQ]: Opcode.QUIT, [Opcode.FLUSHQ]: Opcode.FLUSH,
-  [Opcode.APPENDQ]: Opcode.APPEND, [Opcode.PREPENDQ]: Opcode.PREPEND, [Opcode.GETQ]: Opcode.GET,
-  [Opcode.GETKQ]: Opcode.GETK, [Opcode.GATQ]: Opcode.GAT, [Opcode.GATKQ]: Opcode.GATK,
+  [Opcode.SETQ]: Opcode.SET,
+  [Opcode.ADDQ]: Opcode.ADD,
+  [Opcode.REPLACEQ]: Opcode.REPLACE,
+  [Opcode.DELETEQ]: Opcode.DELETE,
+  [Opcode.INCREMENTQ]: Opcode.INCREMENT,
+  [Opcode.DECREMENTQ]: Opcode.DECREMENT,
+  [Opcode.QUITQ]: Opcode.QUIT,
+  [Opcode.FLUSHQ]: Opcode.FLUSH,
+  [Opcode.APPENDQ]: Opcode.APPEND,
+  [Opcode.PREPENDQ]: Opcode.PREPEND,
+  [Opcode.GETQ]: Opcode.GET,
+  [Opcode.GETKQ]: Opcode.GETK,
+  [Opcode.GATQ]: Opcode.GAT,
+  [Opcode.GATKQ]: Opcode.GATK,
 };
 
 /**

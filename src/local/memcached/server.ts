@@ -1,8 +1,8 @@
-import { Clock } from '../store/clock';
-import { ListenerTls, startListener } from '../net/listener';
 import { Connection } from './connection';
 import { MemcachedDiscovery } from './discovery';
 import { createServerState } from './setup';
+import { ListenerTls, startListener } from '../net/listener';
+import { Clock } from '../store/clock';
 
 /** SASL PLAIN authentication (binary protocol only, as in memcached started with -S). */
 export interface MemcachedSaslOptions {

@@ -1,8 +1,8 @@
-import { systemClock } from '../store/clock';
 import type { MemcachedServerOptions } from './server';
 import { DEFAULT_ITEM_SIZE_MAX } from './slabs';
 import { ServerState } from './state';
 import { MemcachedStore } from './store';
+import { systemClock } from '../store/clock';
 
 const MIB = 1024 * 1024;
 

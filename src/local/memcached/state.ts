@@ -1,6 +1,6 @@
-import { Clock } from '../store/clock';
 import { MemcachedDiscovery } from './discovery';
 import { MemcachedStore } from './store';
+import { Clock } from '../store/clock';
 
 /** What a connection reports in `stats conns`. */
 export interface ConnectionInfo {

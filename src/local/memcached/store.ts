@@ -1,5 +1,5 @@
-import { Clock } from '../store/clock';
 import { SLAB_PAGE_SIZE, SlabClass, itemTotalSize, slabClasses } from './slabs';
+import { Clock } from '../store/clock';
 
 /** Longest key memcached accepts (KEY_MAX_LENGTH). */
 export const KEY_MAX_LENGTH = 250;
@@ -145,9 +145,15 @@ export class MemcachedStore {
   readonly chunkSizeMax: number;
   /** Unix time (seconds) that relative time 0 stands for. */
   readonly processStarted: number;
+  /** The item a STORED result of {@link store} linked (a new one for append/prepend). */
+  storedItem: Item | undefined;
+  /** Result of the last {@link addDelta}: the new value's decimal text and the item holding it. */
+  deltaText = '';
+  deltaItem: Item | undefined;
   private readonly clock: Clock;
   private casId = 0;
   private pagesTotal = 0;
+  private lastChunks = 0;
 
   constructor(options: StoreOptions) {
     this.clock = options.clock;
@@ -254,7 +260,6 @@ export class MemcachedStore {
   get chunksReserved(): number {
     return this.lastChunks;
   }
-  private lastChunks = 0;
 
   /** Gives back memory reserved by {@link alloc} for an item that was not stored. */
   release(cls: number, chunks: number): void {
@@ -477,9 +482,6 @@ export class MemcachedStore {
     }
   }
 
-  /** The item a STORED result of {@link store} linked (a new one for append/prepend). */
-  storedItem: Item | undefined;
-
   /**
    * Append/prepend: a new item with the old item's flags and expiration holding both values.
    * The request item's own memory is released by the caller as for any result.
@@ -520,10 +522,6 @@ export class MemcachedStore {
     if (!item.linked && item.cls !== 0) this.release(item.cls, item.chunks);
     item.cls = 0;
   }
-
-  /** Result of the last {@link addDelta}: the new value's decimal text and the item it is in. */
-  deltaText = '';
-  deltaItem: Item | undefined;
 
   /**
    * do_add_delta: incr/decr on a decimal value as unsigned 64-bit (incr wraps, decr stops at 0).

@@ -1,8 +1,8 @@
 import type { Connection } from './connection';
 import { LEGACY_CONFIG_KEY, formatClusterConfig } from './discovery';
 import { completeMetaSet, processMetaCommand } from './meta';
-import { latin1 } from './output';
 import { parseCas, parseI32, parseU32, parseU64 } from './numbers';
+import { latin1 } from './output';
 import { Stat, generalStats, groupStats, prefixDump, resetStats } from './stats';
 import { AllocResult, DeltaResult, Item, KEY_MAX_LENGTH, REALTIME_MAXDELTA, StoreMode } from './store';
 import { UploadKind } from './types';

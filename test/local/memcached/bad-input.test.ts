@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
+import { RawClient, binRequest, fakeConnection } from './helpers';
 import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 import { ServerState } from '../../../src/local/memcached/state';
 import { Item } from '../../../src/local/memcached/store';
-import { RawClient, binRequest, fakeConnection } from './helpers';
 
 /** Ways in which the store's bookkeeping disagrees with its contents (none, we expect). */
 function violations(state: ServerState): string[] {

@@ -1,7 +1,7 @@
-import Memcached = require('memcached');
+import Memcached from 'memcached';
 import * as memjs from 'memjs';
-import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 import { RawClient } from './helpers';
+import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 
 /** Real clients are the judges: memjs (binary protocol) and memcached (text, consistent hashing). */
 

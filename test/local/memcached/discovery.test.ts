@@ -1,6 +1,6 @@
-import Memcached = require('memcached');
-import { ClusterDiscovery, MemcachedServer, formatClusterConfig, startMemcachedServer } from '../../../src/local';
+import Memcached from 'memcached';
 import { RawClient, binRequest, parseResponses } from './helpers';
+import { ClusterDiscovery, MemcachedServer, formatClusterConfig, startMemcachedServer } from '../../../src/local';
 
 /**
  * ElastiCache auto discovery. The reply format follows AWS's documentation and the ElastiCache

@@ -1,5 +1,5 @@
-import { FakeClock, MemcachedServer, startMemcachedServer } from '../../../src/local';
 import { RawClient, binRequest, parseResponses, storeExtras, u32be } from './helpers';
+import { FakeClock, MemcachedServer, startMemcachedServer } from '../../../src/local';
 
 /** Expiration, flush delays and LRU age on a clock that only moves when told to. */
 describe('expiry with a fake clock', () => {

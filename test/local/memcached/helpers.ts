@@ -64,6 +64,13 @@ export function fakeConnection(options: MemcachedServerOptions = {}, state: Serv
 
 /** A client over a real socket that checks replies byte for byte. */
 export class RawClient {
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
   private received = Buffer.alloc(0);
   private waiters: Array<() => void> = [];
   closed = false;
@@ -78,13 +85,6 @@ export class RawClient {
       this.wake();
     });
     socket.on('error', () => undefined);
-  }
-
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(new RawClient(socket)));
-      socket.once('error', reject);
-    });
   }
 
   private wake(): void {
@@ -155,7 +155,10 @@ export class RawClient {
 }
 
 /** Encodes a binary-protocol request. */
-export function binRequest(opcode: number, parts: { key?: string; extras?: Buffer; value?: string | Buffer; opaque?: number; cas?: bigint } = {}): Buffer {
+export function binRequest(
+  opcode: number,
+  parts: { key?: string; extras?: Buffer; value?: string | Buffer; opaque?: number; cas?: bigint } = {},
+): Buffer {
   const key = Buffer.from(parts.key ?? '', 'latin1');
   const extras = parts.extras ?? Buffer.alloc(0);
   const value = typeof parts.value === 'string' ? Buffer.from(parts.value, 'latin1') : parts.value ?? Buffer.alloc(0);

@@ -1,9 +1,9 @@
+import { binRequest, fakeConnection, storeExtras } from './helpers';
 import { decodeKeyBase64 } from '../../../src/local/memcached/base64';
 import { binaryFrameLength } from '../../../src/local/memcached/binary';
 import { parseCas, parseI32, parseU32, parseU64 } from '../../../src/local/memcached/numbers';
 import { itemTotalSize, slabClasses } from '../../../src/local/memcached/slabs';
 import { Tokens, tokenize } from '../../../src/local/memcached/text';
-import { binRequest, fakeConnection, storeExtras } from './helpers';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 

@@ -1,12 +1,12 @@
-import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 import { RawClient, binRequest, parseResponses } from './helpers';
+import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 
 /** SASL PLAIN on the binary protocol, frame by frame (memcached with -S). */
 describe('SASL frames', () => {
   let server: MemcachedServer;
   let c: RawClient;
   beforeEach(async () => {
-    server = await startMemcachedServer({ sasl: { users: { app: 'pw', 'ü': 'ünïcode' } } });
+    server = await startMemcachedServer({ sasl: { users: { app: 'pw', ü: 'ünïcode' } } });
     c = await RawClient.connect(server.port);
   });
   afterEach(async () => {

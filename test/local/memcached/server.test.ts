@@ -1,7 +1,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 import { RawClient, binRequest, parseResponses, storeExtras } from './helpers';
+import { MemcachedServer, startMemcachedServer } from '../../../src/local';
 
 /** A self-signed certificate for 127.0.0.1, valid until 2126; test use only. */
 const TEST_KEY = `-----BEGIN PRIVATE KEY-----
