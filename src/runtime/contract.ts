@@ -147,7 +147,7 @@ export function connectionFromEnv(
   const tlsCa = read('TLS_CA');
   const password = read('PASSWORD');
 
-  if (engine === 'memcached' && mode !== '' && mode !== 'memcached' && mode !== 'serverless') {
+  if (engine === 'memcached' && (mode as string) !== '' && mode !== 'memcached' && mode !== 'serverless') {
     problems.push(`${name('MODE')} '${mode}' does not fit engine memcached: use memcached or serverless`);
   }
   if (engine !== 'memcached' && mode === 'memcached') {
@@ -165,7 +165,7 @@ export function connectionFromEnv(
   if (auth === 'token' && user !== undefined) {
     problems.push(`${name('AUTH')} 'token' does not take ${name('USER')}: use 'password' for RBAC users`);
   }
-  if (auth !== 'none' && auth !== '' && tlsText === 'false' && mode !== 'memcached') {
+  if (auth !== 'none' && (auth as string) !== '' && tlsText === 'false' && mode !== 'memcached') {
     problems.push(`${name('AUTH')} '${auth}' requires ${name('TLS')} true: ElastiCache only accepts credentials over TLS`);
   }
 
