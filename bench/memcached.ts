@@ -84,6 +84,22 @@ async function startLocal(): Promise<Target> {
   return { name: 'local', port, child };
 }
 
+/**
+ * The least any Node.js server can do per request: answer each read with END or STORED without
+ * parsing or storing anything. Only meaningful without pipelining (one request per read); it
+ * shows how much of the gap to memcached is Node's own per-read and per-write cost.
+ */
+const NODE_FLOOR = `require('net').createServer({ noDelay: true }, (s) => {
+  s.on('data', (d) => s.write(d[0] === 0x67 ? 'END\\r\\n' : 'STORED\\r\\n'));
+}).listen(Number(process.argv[1]), '127.0.0.1');`;
+
+async function startNodeFloor(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', NODE_FLOOR, String(port)], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { name: 'node floor', port, child };
+}
+
 function stop(target: Target): Promise<void> {
   return new Promise((resolve) => {
     if (target.child.exitCode !== null || target.child.signalCode !== null) return resolve();
@@ -132,17 +148,28 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const memcachedVersion = execFileSync('memcached', ['-V']).toString().trim();
   const load = startLoad();
-  // memcached -t 1 is a reference: one worker thread, like the local server's one event loop.
-  const targets = await Promise.all([startMemcached(), startLocal(), startMemcached(1)]);
+  // References: memcached -t 1 has one worker thread, like the local server's one event loop; the
+  // Node floor is the cost of Node's socket I/O alone (no-pipelining mode only).
+  const targets = await Promise.all([startMemcached(), startLocal(), startMemcached(1), startNodeFloor()]);
   const modes = [{ name: 'no pipelining', depth: 1 }, { name: `pipelined x${DEPTH}`, depth: DEPTH }];
   const results = new Map<string, Measured[]>();
   try {
-    for (const t of targets) await load.ask({ preload: { port: t.port, keys: KEYS, valueSize: VALUE_SIZE } });
+    for (const t of targets) {
+      if (t.name !== 'node floor') await load.ask({ preload: { port: t.port, keys: KEYS, valueSize: VALUE_SIZE } });
+    }
+    // Warm-up (not recorded): lets the JIT optimize the local server before it is measured.
+    for (const t of targets) {
+      for (const mode of modes) {
+        if (t.name === 'node floor' && mode.depth > 1) continue;
+        await load.ask({ job: { port: t.port, connections: CONNECTIONS, depth: mode.depth, durationMs: 1000, keys: KEYS, valueSize: VALUE_SIZE, getRatio: 0.9 } });
+      }
+    }
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of modes) {
         // Alternate the order, so drift in machine load affects the servers alike.
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const t of order) {
+          if (t.name === 'node floor' && mode.depth > 1) continue;
           const job: LoadJob = {
             port: t.port,
             connections: CONNECTIONS,
@@ -164,7 +191,7 @@ async function main(): Promise<void> {
           const rate = Math.round(result.requests / (result.elapsedMs / 1000));
           process.stderr.write(`round ${round + 1} ${mode.name.padEnd(14)} ${t.name.padEnd(14)} ${rate} req/s `
             + `p50 ${result.p50.toFixed(0)} us p99 ${result.p99.toFixed(0)} us `
-            + `cpu ${result.cpuPerRequest?.toFixed(1) ?? '?'} us/req get hits ${(100 * result.hits / result.gets).toFixed(0)}%\n`);
+            + `cpu ${result.cpuPerRequest?.toFixed(1) ?? '?'} us/req\n`);
         }
       }
     }
@@ -187,7 +214,8 @@ async function main(): Promise<void> {
   for (const mode of modes) {
     const local = results.get(`${mode.name}|local`)!;
     for (const t of targets) {
-      const rs = results.get(`${mode.name}|${t.name}`)!;
+      const rs = results.get(`${mode.name}|${t.name}`);
+      if (rs === undefined) continue;
       const vs = t.name === 'local' ? '' : (rate(local) / rate(rs)).toFixed(2);
       const p99 = t.name === 'local' ? '' : (p(local, 'p99') / p(rs, 'p99')).toFixed(2);
       console.log(`| ${mode.name} | ${t.name} | ${Math.round(rate(rs))} | ${vs} | ${p(rs, 'p50').toFixed(0)} | `
