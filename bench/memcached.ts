@@ -161,7 +161,10 @@ async function main(): Promise<void> {
     for (const t of targets) {
       for (const mode of modes) {
         if (t.name === 'node floor' && mode.depth > 1) continue;
-        await load.ask({ job: { port: t.port, connections: CONNECTIONS, depth: mode.depth, durationMs: 1000, keys: KEYS, valueSize: VALUE_SIZE, getRatio: 0.9 } });
+        const warmUp: LoadJob = {
+          port: t.port, connections: CONNECTIONS, depth: mode.depth, durationMs: 1000, keys: KEYS, valueSize: VALUE_SIZE, getRatio: 0.9,
+        };
+        await load.ask({ job: warmUp });
       }
     }
     for (let round = 0; round < ROUNDS; round++) {

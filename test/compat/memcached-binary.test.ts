@@ -1,5 +1,5 @@
 import {
-  BinaryRequest, Target, bin, exchange, incrExtras, show, startLocal, startRealMemcached, storeExtras, u32,
+  BINARY_SENTINEL, BinaryRequest, Target, bin, exchange, incrExtras, show, startLocal, startRealMemcached, storeExtras, u32,
 } from './memcached-harness';
 
 /**
@@ -166,7 +166,8 @@ describe('memcached binary protocol, compared with memcached 1.6', () => {
 
   test.each(CASES)('%s', async (name, writes) => {
     const parts = writes.map((reqs) => (reqs.length === 0 ? Buffer.from('get a\r\n') : Buffer.concat(reqs.map(bin))));
-    const [expected, actual] = await Promise.all([exchange(real.port, parts), exchange(local.port, parts)]);
+    const options = { sentinel: BINARY_SENTINEL };
+    const [expected, actual] = await Promise.all([exchange(real.port, parts, options), exchange(local.port, parts, options)]);
     expect([name, show(actual)]).toEqual([name, show(expected)]);
   });
 

@@ -90,7 +90,22 @@ export interface ExchangeOptions {
   readonly silentMs?: number;
   /** Stop as soon as the replies so far satisfy this (for long replies that arrive in bursts). */
   readonly until?: (data: Buffer) => boolean;
+  /**
+   * A request appended to the last part whose reply marks the end of the exchange; the reply is
+   * removed from the result. Unlike waiting for quiet, it does not depend on timing. When the
+   * sentinel is never answered (the server swallowed it), `quietMs` applies.
+   */
+  readonly sentinel?: { readonly request: Buffer; readonly reply: Buffer };
 }
+
+/** Text-protocol sentinel: a meta get of a key no case uses (a miss that echoes its opaque). */
+export const TEXT_SENTINEL = { request: Buffer.from('mg __end__ Oend\r\n'), reply: Buffer.from('EN Oend\r\n') };
+
+/** Binary-protocol sentinel: a noop with a distinctive opaque. */
+export const BINARY_SENTINEL = {
+  request: Buffer.from('800a00000000000000000000e0d0e0d00000000000000000', 'hex'),
+  reply: Buffer.from('810a00000000000000000000e0d0e0d00000000000000000', 'hex'),
+};
 
 /**
  * Sends `parts` over one new connection (pausing between parts so they arrive as separate
@@ -99,8 +114,19 @@ export interface ExchangeOptions {
  * expects no reply at all).
  */
 export async function exchange(port: number, parts: readonly Buffer[], options: ExchangeOptions = {}): Promise<Exchange> {
-  const quietMs = options.quietMs ?? 100;
-  const silentMs = options.silentMs ?? (options.until ? 10_000 : 1500);
+  const sentinel = options.sentinel;
+  const quietMs = options.quietMs ?? (sentinel ? 1000 : 100);
+  const silentMs = options.silentMs ?? (options.until || sentinel ? 10_000 : 1500);
+  if (sentinel && parts.length > 0) {
+    parts = [...parts.slice(0, -1), Buffer.concat([parts[parts.length - 1], sentinel.request])];
+  }
+  const done = (data: Buffer): boolean => {
+    if (options.until?.(data)) return true;
+    return sentinel !== undefined && data.length >= sentinel.reply.length
+      && data.subarray(data.length - sentinel.reply.length).equals(sentinel.reply);
+  };
+  const strip = (data: Buffer): Buffer => (sentinel !== undefined && done(data) && !options.until?.(data)
+    ? data.subarray(0, data.length - sentinel.reply.length) : data);
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     const chunks: Buffer[] = [];
@@ -110,7 +136,7 @@ export async function exchange(port: number, parts: readonly Buffer[], options: 
     const finish = () => {
       if (timer) clearTimeout(timer);
       socket.destroy();
-      resolve({ data: Buffer.concat(chunks), closed });
+      resolve({ data: strip(Buffer.concat(chunks)), closed });
     };
     const arm = () => {
       if (timer) clearTimeout(timer);
@@ -118,13 +144,13 @@ export async function exchange(port: number, parts: readonly Buffer[], options: 
     };
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
-      if (options.until?.(Buffer.concat(chunks))) return finish();
+      if (done(Buffer.concat(chunks))) return finish();
       arm();
     });
     socket.on('close', () => {
       closed = true;
       if (timer) clearTimeout(timer);
-      resolve({ data: Buffer.concat(chunks), closed });
+      resolve({ data: strip(Buffer.concat(chunks)), closed });
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return;

@@ -1,4 +1,4 @@
-import { ExchangeOptions, Target, exchange, show, startLocal, startRealMemcached, text } from './memcached-harness';
+import { ExchangeOptions, TEXT_SENTINEL, Target, exchange, show, startLocal, startRealMemcached, text } from './memcached-harness';
 
 /**
  * Limits against memcached 1.6: line lengths and its 16 KiB read buffer, item size boundaries,
@@ -6,7 +6,7 @@ import { ExchangeOptions, Target, exchange, show, startLocal, startRealMemcached
  * long pipelines and CAS races between connections.
  */
 
-async function both(real: Target, local: Target, parts: Buffer[], options?: ExchangeOptions) {
+async function both(real: Target, local: Target, parts: Buffer[], options: ExchangeOptions = { sentinel: TEXT_SENTINEL }) {
   const [expected, actual] = await Promise.all([exchange(real.port, parts, options), exchange(local.port, parts, options)]);
   return { expected: show(expected), actual: show(actual) };
 }
@@ -37,7 +37,7 @@ describe('memcached limits, compared with memcached 1.6', () => {
     ['huge length is swallowed', ['set h 0 0 2000000\r\n', 'x'.repeat(1000000), 'x'.repeat(1000002), 'get h\r\n'], 100],
     ['meta set too large', [`ms mbig 1048600 T0\r\n${'v'.repeat(1048600)}\r\nmn\r\n`], 100],
   ] as Array<[string, string[], number]>)('%s', async (_name, parts, quietMs) => {
-    const { expected, actual } = await both(real, local, parts.map(text), { quietMs });
+    const { expected, actual } = await both(real, local, parts.map(text), { quietMs, sentinel: TEXT_SENTINEL });
     expect(actual).toBe(expected);
   });
 

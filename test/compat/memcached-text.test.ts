@@ -1,4 +1,4 @@
-import { Target, exchange, show, startLocal, startRealMemcached, statNames, statValues, text } from './memcached-harness';
+import { TEXT_SENTINEL, Target, exchange, show, startLocal, startRealMemcached, statNames, statValues, text } from './memcached-harness';
 
 /**
  * The text protocol, classic and meta commands, byte for byte against memcached 1.6. Cases run in
@@ -111,7 +111,8 @@ describe('memcached text protocol, compared with memcached 1.6', () => {
 
   test.each(CASES)('%s', async (name, ...parts) => {
     const buffers = parts.map(text);
-    const [expected, actual] = await Promise.all([exchange(real.port, buffers), exchange(local.port, buffers)]);
+    const options = { sentinel: TEXT_SENTINEL };
+    const [expected, actual] = await Promise.all([exchange(real.port, buffers, options), exchange(local.port, buffers, options)]);
     const normalize = NORMALIZE[name] ?? ((s: string) => s);
     expect(normalize(show(actual))).toBe(normalize(show(expected)));
   });

@@ -1,6 +1,6 @@
 import * as memjs from 'memjs';
-import { ClusterDiscovery, FakeClock, startMemcachedServer } from '../../../src/local';
 import { RawClient } from './helpers';
+import { ClusterDiscovery, FakeClock, startMemcachedServer } from '../../../src/local';
 
 /** The example of README.md's "Local memcached" section, as written there. */
 test('README: a three-node cluster with auto discovery and a fake clock', async () => {
