@@ -62,6 +62,7 @@ const CASES: Array<[string, ...string[]]> = [
   ['unknown commands', 'foo\r\nGET a\r\ng\r\nx\r\n\r\n \r\nmx\r\nsett a\r\n'],
   ['HTTP request line closes', 'get a\r\nGET / HTTP/1.1\r\n'],
   ['shutdown is disabled', 'shutdown\r\n'],
+  ['cache_memlimit', 'cache_memlimit 100\r\ncache_memlimit 7\r\ncache_memlimit x\r\ncache_memlimit 2000000000\r\ncache_memlimit 64 noreply\r\ncache_memlimit\r\ncache_memlimit 64\r\n'],
   ['stats errors', 'stats foo\r\nstats detail\r\nstats detail x\r\nstats cachedump\r\nstats cachedump x 1\r\nstats cachedump 99 1\r\n'],
   ['stats detail', 'stats detail on\r\nset pre:a 0 0 1\r\nx\r\nget pre:a pre:b\r\ndelete pre:a\r\nstats detail dump\r\nstats detail off\r\n'],
   ['stats sizes', 'stats sizes\r\nstats sizes_enable\r\nset sz 0 0 100\r\n' + 'x'.repeat(100) + '\r\nstats sizes\r\nstats sizes_disable\r\nstats sizes\r\n'],

@@ -19,6 +19,8 @@ export const MULTIGET_LINE_LIMIT = 16 * 1024 * 1024;
 const REQS_PER_EVENT = 20;
 /** Replies queued beyond this are written out before more input is parsed. */
 const OUTPUT_FLUSH_BYTES = 1024 * 1024;
+/** How long a closing connection may take to send what memcached would already have sent. */
+const CLOSE_GRACE_MS = 1000;
 /** With this much written but not yet sent, the connection stops reading until the client catches up. */
 const OUTPUT_PAUSE_BYTES = 4 * 1024 * 1024;
 
@@ -191,6 +193,8 @@ export class Connection implements ConnectionInfo {
     this.flushOutput();
     this.socket.end();
     this.socket.once('finish', () => this.socket.destroy());
+    // A client that does not read would keep the half-closed socket: memcached drops it.
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   /** A point where memcached would have transmitted its replies (`mn`, binary noop, errors). */
