@@ -33,19 +33,44 @@ const enum InputState { COMMAND, UPLOAD, SWALLOW, CLOSED }
 
 let pinCounter = 0;
 
-/** Bytes of an incomplete line or binary frame, kept as a list so growth is not quadratic. */
+/** Small reads are gathered into blocks of this size, so a trickle of bytes makes few objects. */
+const PENDING_BLOCK = 64 * 1024;
+
+/**
+ * Bytes of an incomplete line or binary frame, kept as a list so growth is not quadratic. Small
+ * pieces are copied into a block (a client sending one byte per packet would otherwise leave one
+ * buffer object per byte); large ones are kept by reference.
+ */
 class Pending {
-  parts: Buffer[] = [];
+  private parts: Buffer[] = [];
+  private block: Buffer | null = null;
+  private blockLength = 0;
   length = 0;
 
   add(b: Buffer): void {
     if (b.length === 0) return;
-    this.parts.push(b);
     this.length += b.length;
+    if (b.length >= 4096) {
+      this.sealBlock();
+      this.parts.push(b);
+      return;
+    }
+    if (this.block === null || this.blockLength + b.length > this.block.length) {
+      this.sealBlock();
+      this.block = Buffer.allocUnsafe(PENDING_BLOCK);
+    }
+    b.copy(this.block, this.blockLength);
+    this.blockLength += b.length;
+  }
+
+  /** First byte held. */
+  first(): number {
+    return this.parts.length > 0 ? this.parts[0][0] : this.block![0];
   }
 
   /** All pending bytes followed by `tail`, in one buffer; clears the list. */
   take(tail?: Buffer): Buffer {
+    this.sealBlock();
     const parts = this.parts;
     if (tail !== undefined) parts.push(tail);
     const out = parts.length === 1 ? parts[0] : Buffer.concat(parts);
@@ -54,11 +79,22 @@ class Pending {
     return out;
   }
 
-  /** The first `n` pending bytes (or fewer), without consuming them. */
-  head(n: number): Buffer {
-    const all = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-    if (this.parts.length > 1) this.parts = [all];
-    return all.subarray(0, n);
+  /** A copy of the first `n` pending bytes (or fewer); O(n) whatever the number of parts. */
+  peek(n: number): Buffer {
+    const out = Buffer.allocUnsafe(Math.min(n, this.length));
+    let at = 0;
+    for (const part of this.parts) {
+      if (at === out.length) break;
+      at += part.copy(out, at, 0, Math.min(part.length, out.length - at));
+    }
+    if (at < out.length && this.block !== null) this.block.copy(out, at, 0, out.length - at);
+    return out;
+  }
+
+  private sealBlock(): void {
+    if (this.block !== null && this.blockLength > 0) this.parts.push(this.block.subarray(0, this.blockLength));
+    this.block = null;
+    this.blockLength = 0;
   }
 }
 
@@ -256,7 +292,7 @@ export class Connection implements ConnectionInfo {
             this.windowEnd = pos + Math.min(room, end - pos);
           }
           if (this.protocol === Protocol.UNKNOWN) {
-            const first = this.pending.length > 0 ? this.pending.parts[0][0] : buf[pos];
+            const first = this.pending.length > 0 ? this.pending.first() : buf[pos];
             this.protocol = first === 0x80 ? Protocol.BINARY : Protocol.TEXT;
             if (this.protocol === Protocol.TEXT && this.server.saslUsers !== undefined) {
               // With SASL memcached speaks only the binary protocol: "invalid magic" closes.
@@ -316,7 +352,7 @@ export class Connection implements ConnectionInfo {
 
   /** memcached keeps reading a line longer than 2048 bytes only when it is a get or gets. */
   private isMultiget(): boolean {
-    const head = this.pending.head(110);
+    const head = this.pending.peek(110);
     let i = 0;
     while (i < head.length && head[i] === 0x20) i++;
     if (i > 100) return false;
@@ -338,8 +374,8 @@ export class Connection implements ConnectionInfo {
       need = binaryFrameLength(buf, pos);
     } else {
       const head = held >= BINARY_HEADER_SIZE
-        ? this.pending.head(BINARY_HEADER_SIZE)
-        : Buffer.concat([this.pending.head(held), buf.subarray(pos, pos + BINARY_HEADER_SIZE - held)]);
+        ? this.pending.peek(BINARY_HEADER_SIZE)
+        : Buffer.concat([this.pending.peek(held), buf.subarray(pos, pos + BINARY_HEADER_SIZE - held)]);
       need = binaryFrameLength(head, 0);
     }
     if (need < 0) {

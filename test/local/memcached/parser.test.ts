@@ -175,3 +175,38 @@ describe('frames split at every byte offset', () => {
     expect(show(c.socket.output).split('STORED').length - 1).toBe(100);
   });
 });
+
+describe('no quadratic paths', () => {
+  test('a binary key arriving a byte at a time is not re-joined on every byte', () => {
+    const frame = binRequest(0x00, { key: 'k'.repeat(250), opaque: 1 });
+    const c = fakeConnection();
+    const started = process.cpuUsage();
+    for (let round = 0; round < 200; round++) {
+      for (let i = 0; i < frame.length; i++) c.feed(frame.subarray(i, i + 1));
+    }
+    const used = process.cpuUsage(started);
+    expect(c.socket.output.toString('latin1').split('Not found').length - 1).toBe(200);
+    // 200 x 274 single-byte reads: linear work stays far below a second of CPU.
+    expect((used.user + used.system) / 1e6).toBeLessThan(2);
+  });
+
+  test('a large value arriving in 10,000 pieces is stored', () => {
+    const c = fakeConnection();
+    const value = Buffer.alloc(1_000_000, 0x61);
+    c.feed('set big 0 0 1000000\r\n');
+    for (let i = 0; i < value.length; i += 100) c.feed(value.subarray(i, i + 100));
+    c.feed('\r\nmg big s\r\n');
+    expect(show(c.socket.output)).toBe('STORED\r\nHD s1000000\r\n');
+  });
+
+  test('a multi-get line arriving a byte at a time is kept in a few blocks', () => {
+    const c = fakeConnection();
+    c.feed('set k 0 0 1\r\nv\r\n');
+    const line = Buffer.from(`get ${'k '.repeat(50_000)}\r\n`);
+    const started = process.cpuUsage();
+    for (let i = 0; i < line.length; i++) c.feed(line.subarray(i, i + 1));
+    const used = process.cpuUsage(started);
+    expect(show(c.socket.output)).toBe(`STORED\r\n${'VALUE k 0 1\r\nv\r\n'.repeat(50_000)}END\r\n`);
+    expect((used.user + used.system) / 1e6).toBeLessThan(3);
+  });
+});
