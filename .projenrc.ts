@@ -124,6 +124,12 @@ project.addTask('demo', {
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/demo.ts',
 });
 
+project.addTask('bench:memcached', {
+  description: 'Benchmark the local memcached server against memcached (needs memcached installed)',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/memcached.ts',
+  receiveArgs: true,
+});
+
 // Differential tests: the same traffic against the local engine and a real redis-server / memcached
 // (Debian packages that .ci/run installs). Kept out of `npm test` so a fresh clone needs no servers.
 project.addTask('test:compat', {

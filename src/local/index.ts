@@ -15,3 +15,7 @@ export type { LocalElastiCacheOptions, LocalCache, LocalConsumer } from './topol
 export { LocalRedisGroup } from './topology/redis-group';
 export type { LocalEndpoint } from './topology/redis-group';
 export type { TemplateSource, CfnTemplate } from './topology/template';
+export { startMemcachedServer } from './memcached/server';
+export type { MemcachedServer, MemcachedServerOptions, MemcachedSaslOptions } from './memcached/server';
+export { ClusterDiscovery, formatClusterConfig, LEGACY_CONFIG_KEY } from './memcached/discovery';
+export type { MemcachedDiscovery, DiscoveryNode } from './memcached/discovery';
