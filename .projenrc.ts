@@ -63,6 +63,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The session-cache example's handler reads the AUTH token from Secrets Manager (the Lambda
     // runtime ships this client; the example only needs it for type checks and lint).
     '@aws-sdk/client-secrets-manager@^3',
+    // cdk-elasticache/runtime loads these lazily from the application (see src/runtime/modules.ts):
+    // the SSM parameter holding an instance's contract, IAM auth tokens, and credentials for them.
+    // jsii resolves every peerDependency as a jsii assembly, so they cannot be declared as peers;
+    // the README lists what an application installs for each feature.
+    '@aws-sdk/client-ssm@^3',
+    '@aws-sdk/credential-provider-node@^3',
+    '@smithy/signature-v4@^5',
+    // Express session support is documented with express-session and connect-redis 7 (the last
+    // major that accepts an ioredis client); the test runs them with our client.
+    'express-session@^1.18',
+    '@types/express-session',
+    'connect-redis@^7.1.1',
   ],
 
   jestOptions: {
