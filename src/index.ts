@@ -10,3 +10,5 @@ export * from './replication-group';
 export * from './memcached-cluster';
 export * from './metrics';
 export * from './cache-alarms';
+export * from './patterns/session-store';
+export * from './patterns/database-cache';
