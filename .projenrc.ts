@@ -128,6 +128,14 @@ project.eslint?.addOverride({
   rules: { 'no-bitwise': 'off' },
 });
 
+// The runtime helpers load the clients and AWS SDK packages the application installed, with
+// literal require() calls inside try blocks: bundlers (esbuild in NodejsFunction) then include the
+// ones that are installed and leave the others as runtime requires.
+project.eslint?.addOverride({
+  files: ['src/runtime/modules.ts'],
+  rules: { '@typescript-eslint/no-require-imports': 'off', 'import/no-extraneous-dependencies': 'off' },
+});
+
 // Consumers must find the subpath types with both module resolutions.
 project.postCompileTask.exec('node scripts/check-subpath-types.js');
 
