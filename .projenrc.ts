@@ -75,6 +75,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'express-session@^1.18',
     '@types/express-session',
     'connect-redis@^7.1.1',
+    // The db-cache example's handler reads Aurora PostgreSQL with pg.
+    'pg@^8',
+    '@types/pg',
   ],
 
   jestOptions: {
