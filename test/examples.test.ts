@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -164,6 +165,23 @@ describe('examples/cluster-mode', () => {
 });
 
 describe('examples/memcached', () => {
+  test('the page server is bundled into one file for the instances', () => {
+    // The one example whose bundling is this repository's code rather than NodejsFunction's.
+    const bundled = new App({ context: { 'aws:cdk:bundling-stacks': ['MemcachedPages'] } });
+    const pages = new MemcachedStack(bundled, 'MemcachedPages', { env });
+    const assembly = bundled.synth();
+    try {
+      const staged = path.join(assembly.directory, `asset.${pages.code.assetHash}`);
+      expect(fs.readdirSync(staged)).toEqual(['page-server.js']);
+      const code = fs.readFileSync(path.join(staged, 'page-server.js'), 'utf8');
+      expect(code).toContain('PAGES');
+      expect(code).toContain('config get cluster');
+    } finally {
+      fs.rmSync(assembly.directory, { recursive: true, force: true });
+    }
+  });
+
+
   const stack = new MemcachedStack(unbundledApp(), 'MemcachedPages', { env });
   const template = Template.fromStack(stack);
 

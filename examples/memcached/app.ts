@@ -6,7 +6,6 @@
  *
  *   npx cdk synth --app "npx ts-node --prefer-ts-exts examples/memcached/app.ts"
  */
-import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { App, CfnOutput, DockerImage, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -14,6 +13,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import * as esbuild from 'esbuild';
 import { CacheConsumer, MemcachedCluster } from '../../src';
 
 const PAGE_SERVER_PORT = 8080;
@@ -54,8 +54,14 @@ export class MemcachedStack extends Stack {
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22'),
         local: {
           tryBundle(outputDir: string): boolean {
-            execFileSync(process.execPath, [require.resolve('esbuild/bin/esbuild'), path.join(__dirname, 'server', 'page-server.ts'),
-              '--bundle', '--platform=node', '--target=node22', `--outfile=${path.join(outputDir, 'page-server.js')}`], { stdio: 'inherit' });
+            esbuild.buildSync({
+              entryPoints: [path.join(__dirname, 'server', 'page-server.ts')],
+              bundle: true,
+              platform: 'node',
+              target: 'node22',
+              outfile: path.join(outputDir, 'page-server.js'),
+              logLevel: 'error',
+            });
             return true;
           },
         },
