@@ -144,6 +144,26 @@ describe('DatabaseCache', () => {
     });
   });
 
+  test('an instance consumer gets the caching contract in its parameter; another contract under the same prefix is refused', () => {
+    const cache = new DatabaseCache(stack, 'Cache', { vpc, database: CachedDatabase.fromCluster(aurora()) });
+    const instanceProps = {
+      vpc,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    };
+    const a = new ec2.Instance(stack, 'A', instanceProps);
+    const b = new ec2.Instance(stack, 'B', instanceProps);
+    cache.addConsumer(CacheConsumer.fromInstance(a));
+    const [parameter] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter')) as any[];
+    const text = parameter.Properties.Value['Fn::Join'][1].filter((p: unknown) => typeof p === 'string').join('');
+    expect(text).toContain('"CACHE_INVALIDATION":"ttl"');
+    expect(text).toContain('"CACHE_TTL":"300"');
+    // The plain group's contract lacks the caching variables: it cannot share the parameter.
+    expect(() => cache.cache.addConsumer(CacheConsumer.fromInstance(b))).toThrow(
+      "TestStack/Cache/Cache already stores a different CACHE_* contract for instances (from another pattern on the same cache): pass another prefix, e.g. addConsumer(consumer, { prefix: 'CACHE_2' })");
+    cache.cache.addConsumer(CacheConsumer.fromInstance(b), { prefix: 'PLAIN' });
+  });
+
   describe('validation errors', () => {
     test.each([
       { testDescription: 'jitter above 1', make: () => InvalidationStrategy.ttl({ jitter: 1.5 }), errorMessage: 'InvalidationStrategy jitter must be between 0 and 1 (a fraction of the TTL), got 1.5' },
