@@ -266,17 +266,13 @@ function credentialSource(info: CacheConnectionInfo, options: CreateClientOption
   }
   const secrets = options.secrets ?? defaultSecretCache();
   const arn = info.secretArn!;
-  // The username: the contract's (RBAC) or, for a JSON secret, the secret's.
-  let username = info.user;
-  const read = async (fresh: boolean) => {
-    const credential = credentialFromSecretString(fresh ? await secrets.refresh(arn) : await secrets.get(arn));
-    username ??= credential.username;
-    return credential.password;
-  };
+  // An RBAC user authenticates as the contract's user (the contract requires one); an AUTH token
+  // authenticates the default user. A JSON secret's own username is not used.
+  const username = info.auth === 'password' ? info.user : undefined;
+  const read = async (fresh: boolean) =>
+    credentialFromSecretString(fresh ? await secrets.refresh(arn) : await secrets.get(arn)).password;
   return {
-    get username() {
-      return username;
-    },
+    username,
     current: () => read(false),
     renew: () => read(true),
     stale: never,
