@@ -78,7 +78,8 @@ describe('createClient', () => {
   });
 
   test('password auth sends AUTH <user> <password>, the password from a JSON secret', async () => {
-    // The main branch's local engine has no ACL SETUSER yet: the default user stands in for an RBAC user.
+    // The local engine has no ACL SETUSER yet: its default user stands in for an RBAC user here;
+    // test/compat/runtime-redis.test.ts uses a real ACL user.
     const server = await startTls({ password: 'rbac-password-0123456' });
     const secrets = new SecretCache({ fetch: async () => JSON.stringify({ username: 'ignored', password: 'rbac-password-0123456' }) });
     const env = localContract(server, { TLS: 'true', AUTH: 'password', USER: 'default', SECRET_ARN: secretArn, TLS_CA: localTls().ca.certPem });
