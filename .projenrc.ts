@@ -63,6 +63,21 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The session-cache example's handler reads the AUTH token from Secrets Manager (the Lambda
     // runtime ships this client; the example only needs it for type checks and lint).
     '@aws-sdk/client-secrets-manager@^3',
+    // cdk-elasticache/runtime loads these lazily from the application (see src/runtime/modules.ts):
+    // the SSM parameter holding an instance's contract, IAM auth tokens, and credentials for them.
+    // jsii resolves every peerDependency as a jsii assembly, so they cannot be declared as peers;
+    // the README lists what an application installs for each feature.
+    '@aws-sdk/client-ssm@^3',
+    '@aws-sdk/credential-provider-node@^3',
+    '@smithy/signature-v4@^5',
+    // Express session support is documented with express-session and connect-redis 7 (the last
+    // major that accepts an ioredis client); the test runs them with our client.
+    'express-session@^1.18',
+    '@types/express-session',
+    'connect-redis@^7.1.1',
+    // The db-cache example's handler reads Aurora PostgreSQL with pg.
+    'pg@^8',
+    '@types/pg',
   ],
 
   jestOptions: {
@@ -114,6 +129,14 @@ project.package.addBin({ 'cdk-elasticache-local': 'lib/local/cli.js' });
 project.eslint?.addOverride({
   files: ['src/local/**/*.ts', 'src/runtime/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
   rules: { 'no-bitwise': 'off' },
+});
+
+// The runtime helpers load the clients and AWS SDK packages the application installed, with
+// literal require() calls inside try blocks: bundlers (esbuild in NodejsFunction) then include the
+// ones that are installed and leave the others as runtime requires.
+project.eslint?.addOverride({
+  files: ['src/runtime/modules.ts'],
+  rules: { '@typescript-eslint/no-require-imports': 'off', 'import/no-extraneous-dependencies': 'off' },
 });
 
 // Consumers must find the subpath types with both module resolutions.

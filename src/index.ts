@@ -8,3 +8,7 @@ export * from './parameter-group';
 export * from './consumer';
 export * from './replication-group';
 export * from './memcached-cluster';
+export * from './metrics';
+export * from './cache-alarms';
+export * from './patterns/session-store';
+export * from './patterns/database-cache';

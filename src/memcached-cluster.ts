@@ -1,18 +1,21 @@
-import { Annotations, ArnFormat, Duration, IResource, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, RemovalPolicy, Resource, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnCacheCluster } from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { MemcachedAlarmsOptions, MemcachedClusterAlarms } from './cache-alarms';
 import { AddConsumerOptions, CacheConsumer } from './consumer';
 import { Endpoint } from './endpoint';
 import { MemcachedVersion } from './engine';
+import { CacheMetricOptions, MetricAggregation } from './metrics';
 import { NetworkType } from './network-type';
 import { CacheNodeType } from './node-type';
 import { CacheParameterGroup, ICacheParameterGroup } from './parameter-group';
 import { addConsumerTo } from './private/consumers';
-import { DEFAULT_PREFIX, prefixContract } from './private/contract';
+import { DEFAULT_PREFIX, portText, prefixContract } from './private/contract';
+import { combineNodes, memcachedNodeIds, nodeMetric, nodeOptions } from './private/metrics';
 import { cacheNetwork } from './private/network';
 import { checkIdentifier, checkIntegerRange, checkNotBoth, checkPort, fail, parseMaintenanceWindow } from './private/validation';
 import { ICacheSubnetGroup } from './subnet-group';
@@ -74,11 +77,25 @@ export interface IMemcachedCluster extends IResource, ec2.IConnectable {
   /** The configuration endpoint (auto discovery). */
   readonly configurationEndpoint: Endpoint;
 
+  /** The `CacheNodeId` of each node (`0001`, `0002`, ...). */
+  readonly cacheNodeIds: string[];
+
   /** Grants the given actions on this cluster. */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
-  /** A CloudWatch metric of this cluster. */
-  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * A metric of the whole cluster, combined from its nodes' metrics.
+   *
+   * @default the maximum over the nodes of each node's Average over 5 minutes
+   */
+  metric(metricName: string, props?: CacheMetricOptions): cloudwatch.IMetric;
+
+  /**
+   * A metric of one node (dimensions `CacheClusterId` and `CacheNodeId`).
+   *
+   * @default Average over 5 minutes
+   */
+  metricForNode(metricName: string, cacheNodeId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /** Attributes to import a Memcached cluster. */
@@ -106,6 +123,13 @@ export interface MemcachedClusterAttributes {
    * @default - `configurationEndpoint` throws
    */
   readonly configurationEndpointAddress?: string;
+
+  /**
+   * The number of nodes, which names them for metrics.
+   *
+   * @default - unknown: `metricForNode` works, cluster-level metrics and `cacheNodeIds` throw
+   */
+  readonly nodes?: number;
 }
 
 /** Properties of a {@link MemcachedCluster}. */
@@ -248,6 +272,9 @@ export abstract class MemcachedClusterBase extends Resource implements IMemcache
   public abstract readonly connections: ec2.Connections;
   public abstract readonly configurationEndpoint: Endpoint;
 
+  /** @internal the node count, where known (new clusters, and imports given nodes) */
+  protected _nodeCount?: number;
+
   public get cacheClusterArn(): string {
     return Stack.of(this).formatArn({
       service: 'elasticache',
@@ -262,64 +289,97 @@ export abstract class MemcachedClusterBase extends Resource implements IMemcache
   }
 
   /**
-   * A metric of this cluster (namespace `AWS/ElastiCache`, dimension `CacheClusterId`).
-   *
-   * @default Average over 5 minutes
+   * The `CacheNodeId` of each node: `0001`, `0002`, ... up to the cluster's node count.
    */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/ElastiCache',
-      metricName,
-      dimensionsMap: { CacheClusterId: this.cacheClusterId },
-      period: Duration.minutes(5),
-      statistic: cloudwatch.Stats.AVERAGE,
-      ...props,
-    }).attachTo(this);
+  public get cacheNodeIds(): string[] {
+    const nodes = this._nodeCount;
+    if (nodes === undefined) {
+      throw new Error(`Cannot access the nodes of the imported Memcached cluster ${this.node.path} without nodes: ` +
+        'pass nodes to fromMemcachedClusterAttributes');
+    }
+    return memcachedNodeIds(nodes);
   }
 
   /**
-   * Host CPU utilization, percent.
+   * A metric of one node (namespace `AWS/ElastiCache`, dimensions `CacheClusterId` and
+   * `CacheNodeId`, e.g. `0001`). ElastiCache publishes Memcached metrics per node.
    *
    * @default Average over 5 minutes
    */
-  public metricCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CPUUtilization', props);
+  public metricForNode(metricName: string, cacheNodeId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return nodeMetric(metricName, { CacheClusterId: this.cacheClusterId, CacheNodeId: cacheNodeId }, cloudwatch.Stats.AVERAGE, props)
+      .attachTo(this);
+  }
+
+  /**
+   * A metric of the whole cluster: a math expression combining every node's metric with
+   * `props.aggregation`.
+   *
+   * @default the maximum over the nodes of each node's Average over 5 minutes
+   */
+  public metric(metricName: string, props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined(metricName, cloudwatch.Stats.AVERAGE, MetricAggregation.MAXIMUM, props);
+  }
+
+  /**
+   * Host CPU utilization, percent (Memcached is multi-threaded, so this is the one to watch).
+   *
+   * @default the maximum over the nodes of each node's Average over 5 minutes
+   */
+  public metricCPUUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('CPUUtilization', cloudwatch.Stats.AVERAGE, MetricAggregation.MAXIMUM, props);
   }
 
   /**
    * Client connections.
    *
-   * @default Maximum over 5 minutes
+   * @default the sum over the nodes of each node's Maximum over 5 minutes
    */
-  public metricCurrConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CurrConnections', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('CurrConnections', cloudwatch.Stats.MAXIMUM, MetricAggregation.SUM, props);
   }
 
   /**
    * Items evicted to make room for new writes.
    *
-   * @default Sum over 5 minutes
+   * @default the sum over the nodes of each node's Sum over 5 minutes
    */
-  public metricEvictions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Evictions', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('Evictions', cloudwatch.Stats.SUM, MetricAggregation.SUM, props);
   }
 
   /**
    * Get requests that found the key.
    *
-   * @default Sum over 5 minutes
+   * @default the sum over the nodes of each node's Sum over 5 minutes
    */
-  public metricGetHits(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('GetHits', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricGetHits(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('GetHits', cloudwatch.Stats.SUM, MetricAggregation.SUM, props);
   }
 
   /**
    * Get requests that did not find the key.
    *
-   * @default Sum over 5 minutes
+   * @default the sum over the nodes of each node's Sum over 5 minutes
    */
-  public metricGetMisses(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('GetMisses', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricGetMisses(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('GetMisses', cloudwatch.Stats.SUM, MetricAggregation.SUM, props);
+  }
+
+  /**
+   * Swap used on the host, in bytes.
+   *
+   * @default the maximum over the nodes of each node's Maximum over 5 minutes
+   */
+  public metricSwapUsage(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('SwapUsage', cloudwatch.Stats.MAXIMUM, MetricAggregation.MAXIMUM, props);
+  }
+
+  private combined(metricName: string, statistic: string, aggregation: MetricAggregation, props?: CacheMetricOptions): cloudwatch.IMetric {
+    const how = props?.aggregation ?? aggregation;
+    const options = { statistic, ...nodeOptions(props) };
+    const nodes = this.cacheNodeIds.map((id) => this.metricForNode(metricName, id, options));
+    return combineNodes(nodes, how, `${metricName} (${how.toLowerCase()} of ${nodes.length} node${nodes.length === 1 ? '' : 's'})`, props);
   }
 }
 
@@ -340,6 +400,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     const port = attrs.port ?? DEFAULT_PORT;
     class Import extends MemcachedClusterBase {
       public readonly cacheClusterId = attrs.cacheClusterId;
+      protected _nodeCount = attrs.nodes;
       public readonly connections = new ec2.Connections({
         securityGroups: attrs.securityGroups,
         defaultPort: ec2.Port.tcp(port),
@@ -391,6 +452,7 @@ export class MemcachedCluster extends MemcachedClusterBase {
     this.engineVersion = props.engineVersion ?? MemcachedVersion.LATEST;
     this.nodeType = props.nodeType ?? CacheNodeType.T4G_MICRO;
     this.nodes = props.nodes ?? 2;
+    this._nodeCount = this.nodes;
     this.port = props.port ?? DEFAULT_PORT;
     this.transitEncryption = props.transitEncryption ?? this.engineVersion.supportsTls;
     const azMode = props.azMode ?? (this.nodes > 1 ? AzMode.CROSS_AZ : AzMode.SINGLE_AZ);
@@ -477,10 +539,11 @@ export class MemcachedCluster extends MemcachedClusterBase {
   }
 
   /**
-   * Gives a consumer access: opens the security group to it on the cache port and writes the
-   * connection contract (`CACHE_ENGINE=memcached`, `CACHE_MODE=memcached`, `CACHE_HOST` and
-   * `CACHE_PORT` of the configuration endpoint, `CACHE_TLS`, `CACHE_AUTH=none`, `CACHE_ID`, with the
-   * chosen prefix) into its environment.
+   * Gives a consumer access: opens the security group to it on the cache port (from its security
+   * groups only) and hands it the connection contract (`CACHE_ENGINE=memcached`,
+   * `CACHE_MODE=memcached`, `CACHE_HOST` and `CACHE_PORT` of the configuration endpoint,
+   * `CACHE_TLS`, `CACHE_AUTH=none`, `CACHE_ID`, with the chosen prefix): as environment variables
+   * for functions and containers, in an SSM parameter for instances and auto scaling groups.
    */
   public addConsumer(consumer: CacheConsumer, options: AddConsumerOptions = {}): void {
     const prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -488,12 +551,20 @@ export class MemcachedCluster extends MemcachedClusterBase {
       ENGINE: this.engineVersion.engineName,
       MODE: 'memcached',
       HOST: this.configurationEndpoint.hostname,
-      PORT: Token.asString(this.configurationEndpoint.port),
+      PORT: portText(this.configurationEndpoint.port),
       TLS: String(this.transitEncryption),
       AUTH: 'none',
       ID: this.cacheClusterId,
     });
     addConsumerTo(consumer, { cache: this, connections: this.connections, environment, prefix });
+  }
+
+  /**
+   * Creates the recommended alarms for this cluster (CPU, swap, evictions and connections), with
+   * AWS's suggested thresholds unless overridden.
+   */
+  public addRecommendedAlarms(options: MemcachedAlarmsOptions = {}): MemcachedClusterAlarms {
+    return new MemcachedClusterAlarms(this, 'RecommendedAlarms', { ...options, memcachedCluster: this });
   }
 
   private resolveParameterGroup(props: MemcachedClusterProps): ICacheParameterGroup | undefined {

@@ -10,14 +10,17 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CacheAuth, CacheAuthType } from './auth';
+import { RecommendedAlarmsOptions, ReplicationGroupAlarms } from './cache-alarms';
 import { AddConsumerOptions, CacheConsumer } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngine, CacheEngineType } from './engine';
+import { CacheMetricOptions, MetricAggregation } from './metrics';
 import { NetworkType } from './network-type';
 import { CacheNodeType } from './node-type';
 import { CacheParameterGroup, ICacheParameterGroup } from './parameter-group';
-import { addConsumerTo } from './private/consumers';
-import { DEFAULT_PREFIX, prefixContract } from './private/contract';
+import { addConsumerTo, ConsumerExtras } from './private/consumers';
+import { DEFAULT_PREFIX, portText, prefixContract } from './private/contract';
+import { combineNodes, hitRate, nodeMetric, nodeOptions, replicationGroupMemberIds } from './private/metrics';
 import { cacheNetwork } from './private/network';
 import {
   checkIdentifier, checkIntegerRange, checkNotBoth, checkPort, checkSnapshotName, fail,
@@ -140,14 +143,30 @@ export interface IReplicationGroup extends IResource, ec2.IConnectable {
   /** The configuration endpoint (cluster mode enabled). */
   readonly configurationEndpoint: Endpoint;
 
+  /**
+   * The cache cluster ids of the group's nodes (the `CacheClusterId` dimension of their metrics).
+   */
+  readonly memberClusterIds: string[];
+
   /** Grants the given actions on this replication group. */
   grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant;
 
   /** Grants `elasticache:Connect` on this replication group (for IAM authentication). */
   grantConnect(grantee: iam.IGrantable): iam.Grant;
 
-  /** A CloudWatch metric of this replication group. */
-  metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /**
+   * A metric of the whole group, combined from its nodes' metrics.
+   *
+   * @default the maximum over the nodes of each node's Average over 5 minutes
+   */
+  metric(metricName: string, props?: CacheMetricOptions): cloudwatch.IMetric;
+
+  /**
+   * A metric of one node (dimension `CacheClusterId`).
+   *
+   * @default Average over 5 minutes
+   */
+  metricForNode(metricName: string, memberClusterId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /** Attributes to import a replication group. */
@@ -196,6 +215,13 @@ export interface ReplicationGroupAttributes {
    * @default - `configurationEndpoint` throws
    */
   readonly configurationEndpointAddress?: string;
+
+  /**
+   * The group's cluster mode and topology, which names its nodes for metrics.
+   *
+   * @default - unknown: `metricForNode` works, group-level metrics and `memberClusterIds` throw
+   */
+  readonly clusterMode?: ClusterMode;
 }
 
 /** Properties of a {@link ReplicationGroup}. */
@@ -424,6 +450,9 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
   public abstract readonly readerEndpoint: Endpoint;
   public abstract readonly configurationEndpoint: Endpoint;
 
+  /** @internal the topology, where known (new groups, and imports given clusterMode) */
+  protected _topology?: ClusterMode;
+
   public get replicationGroupArn(): string {
     return Stack.of(this).formatArn({
       service: 'elasticache',
@@ -446,83 +475,115 @@ export abstract class ReplicationGroupBase extends Resource implements IReplicat
   }
 
   /**
-   * A metric of this replication group (namespace `AWS/ElastiCache`, dimension
-   * `ReplicationGroupId`).
-   *
-   * @default Average over 5 minutes
+   * The cache cluster ids of the group's nodes, the `CacheClusterId` dimension of their metrics:
+   * `<group id>-001`, `-002`, ... with cluster mode disabled, `<group id>-0001-001` (shard, node)
+   * with cluster mode enabled. They follow the topology in the app; nodes added outside it (for
+   * example by auto scaling) are not included.
    */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/ElastiCache',
-      metricName,
-      dimensionsMap: { ReplicationGroupId: this.replicationGroupId },
-      period: Duration.minutes(5),
-      statistic: cloudwatch.Stats.AVERAGE,
-      ...props,
-    }).attachTo(this);
+  public get memberClusterIds(): string[] {
+    const mode = this._topology;
+    if (mode === undefined) {
+      throw new Error(`Cannot access the nodes of the imported replication group ${this.node.path} without clusterMode: ` +
+        'pass clusterMode to fromReplicationGroupAttributes');
+    }
+    return replicationGroupMemberIds(this.replicationGroupId, mode.clusterEnabled, mode.shards, mode.replicasPerShard + 1);
   }
 
   /**
-   * Host CPU utilization, percent.
+   * A metric of one node (namespace `AWS/ElastiCache`, dimension `CacheClusterId` = the node's
+   * cache cluster id, one of `memberClusterIds`). ElastiCache publishes node-based metrics per node
+   * only: there is no replication-group-level dimension.
    *
    * @default Average over 5 minutes
    */
-  public metricCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CPUUtilization', props);
+  public metricForNode(metricName: string, memberClusterId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return nodeMetric(metricName, { CacheClusterId: memberClusterId }, cloudwatch.Stats.AVERAGE, props).attachTo(this);
+  }
+
+  /**
+   * A metric of the whole group: a math expression combining every node's metric (see
+   * `memberClusterIds`) with `props.aggregation`.
+   *
+   * @default the maximum over the nodes of each node's Average over 5 minutes
+   */
+  public metric(metricName: string, props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined(metricName, cloudwatch.Stats.AVERAGE, MetricAggregation.MAXIMUM, props);
+  }
+
+  /**
+   * Host CPU utilization, percent (for nodes with 2 vCPUs or fewer, where the engine thread
+   * shares the CPU with the host).
+   *
+   * @default the maximum over the nodes of each node's Average over 5 minutes
+   */
+  public metricCPUUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('CPUUtilization', cloudwatch.Stats.AVERAGE, MetricAggregation.MAXIMUM, props);
   }
 
   /**
    * CPU utilization of the engine thread, percent (the one to watch on nodes with 4+ vCPUs).
    *
-   * @default Average over 5 minutes
+   * @default the maximum over the nodes of each node's Average over 5 minutes
    */
-  public metricEngineCPUUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('EngineCPUUtilization', props);
+  public metricEngineCPUUtilization(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('EngineCPUUtilization', cloudwatch.Stats.AVERAGE, MetricAggregation.MAXIMUM, props);
   }
 
   /**
-   * Memory used by data, as a percentage of `maxmemory`.
+   * Memory used by data, as a percentage of `maxmemory`; at 100% the eviction policy applies.
    *
-   * @default Average over 5 minutes
+   * @default the maximum over the nodes of each node's Average over 5 minutes
    */
-  public metricDatabaseMemoryUsagePercentage(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('DatabaseMemoryUsagePercentage', props);
+  public metricDatabaseMemoryUsagePercentage(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('DatabaseMemoryUsagePercentage', cloudwatch.Stats.AVERAGE, MetricAggregation.MAXIMUM, props);
   }
 
   /**
    * Client connections (not counting replicas).
    *
-   * @default Maximum over 5 minutes
+   * @default the sum over the nodes of each node's Maximum over 5 minutes
    */
-  public metricCurrConnections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CurrConnections', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  public metricCurrConnections(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('CurrConnections', cloudwatch.Stats.MAXIMUM, MetricAggregation.SUM, props);
   }
 
   /**
-   * Hits as a percentage of key lookups.
+   * Hits as a percentage of key lookups over the whole group: 100 × hits / (hits + misses),
+   * from every node's `CacheHits` and `CacheMisses` (so it references two metrics per node).
    *
-   * @default Average over 5 minutes
+   * @default Sums over 5 minutes
    */
-  public metricCacheHitRate(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('CacheHitRate', props);
+  public metricCacheHitRate(props?: CacheMetricOptions): cloudwatch.IMetric {
+    const ids = this.memberClusterIds;
+    const options = { ...nodeOptions(props), statistic: cloudwatch.Stats.SUM };
+    const hits = ids.map((id) => this.metricForNode('CacheHits', id, options));
+    const misses = ids.map((id) => this.metricForNode('CacheMisses', id, options));
+    return hitRate(hits, misses, 'CacheHitRate (%)', props);
   }
 
   /**
    * Keys evicted because of `maxmemory`.
    *
-   * @default Sum over 5 minutes
+   * @default the sum over the nodes of each node's Sum over 5 minutes
    */
-  public metricEvictions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Evictions', { statistic: cloudwatch.Stats.SUM, ...props });
+  public metricEvictions(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('Evictions', cloudwatch.Stats.SUM, MetricAggregation.SUM, props);
   }
 
   /**
-   * How far replicas are behind their primary, in seconds.
+   * How far replicas are behind their primary, in seconds (only replicas publish it).
    *
-   * @default Maximum over 5 minutes
+   * @default the maximum over the nodes of each node's Maximum over 5 minutes
    */
-  public metricReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ReplicationLag', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  public metricReplicationLag(props?: CacheMetricOptions): cloudwatch.IMetric {
+    return this.combined('ReplicationLag', cloudwatch.Stats.MAXIMUM, MetricAggregation.MAXIMUM, props);
+  }
+
+  private combined(metricName: string, statistic: string, aggregation: MetricAggregation, props?: CacheMetricOptions): cloudwatch.IMetric {
+    const how = props?.aggregation ?? aggregation;
+    const options = { statistic, ...nodeOptions(props) };
+    const nodes = this.memberClusterIds.map((id) => this.metricForNode(metricName, id, options));
+    return combineNodes(nodes, how, `${metricName} (${how.toLowerCase()} of ${nodes.length} node${nodes.length === 1 ? '' : 's'})`, props);
   }
 }
 
@@ -550,6 +611,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     };
     class Import extends ReplicationGroupBase {
       public readonly replicationGroupId = attrs.replicationGroupId;
+      protected _topology = attrs.clusterMode;
       public readonly connections = new ec2.Connections({
         securityGroups: attrs.securityGroups,
         defaultPort: ec2.Port.tcp(port),
@@ -619,6 +681,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     this.engine = props.engine ?? CacheEngine.VALKEY_LATEST;
     this.nodeType = props.nodeType ?? CacheNodeType.T4G_MICRO;
     this.clusterMode = props.clusterMode ?? ClusterMode.disabled();
+    this._topology = this.clusterMode;
     this.port = props.port ?? DEFAULT_PORT;
     this.transitEncryption = props.transitEncryption ?? true;
     const auth = props.auth ?? CacheAuth.token();
@@ -749,12 +812,31 @@ export class ReplicationGroup extends ReplicationGroupBase {
   }
 
   /**
-   * Gives a consumer access: opens the security group to it on the cache port, lets it read the
-   * AUTH token secret, and writes the connection contract (`CACHE_ENGINE`, `CACHE_MODE`,
-   * `CACHE_HOST`, `CACHE_PORT`, `CACHE_READER_HOST`, `CACHE_READER_PORT`, `CACHE_TLS`,
-   * `CACHE_AUTH`, `CACHE_SECRET_ARN`, `CACHE_ID`, with the chosen prefix) into its environment.
+   * Gives a consumer access: opens the security group to it on the cache port (from its security
+   * groups only), lets it read the AUTH token secret, and hands it the connection contract
+   * (`CACHE_ENGINE`, `CACHE_MODE`, `CACHE_HOST`, `CACHE_PORT`, `CACHE_READER_HOST`,
+   * `CACHE_READER_PORT`, `CACHE_TLS`, `CACHE_AUTH`, `CACHE_SECRET_ARN`, `CACHE_ID`, with the chosen
+   * prefix): as environment variables for functions and containers, in an SSM parameter for
+   * instances and auto scaling groups.
    */
   public addConsumer(consumer: CacheConsumer, options: AddConsumerOptions = {}): void {
+    this._addConsumer(consumer, options, {});
+  }
+
+  /**
+   * Creates the recommended alarms for this group (engine CPU, memory, evictions, connections and,
+   * with replicas, replication lag), with AWS's suggested thresholds unless overridden.
+   */
+  public addRecommendedAlarms(options: RecommendedAlarmsOptions = {}): ReplicationGroupAlarms {
+    return new ReplicationGroupAlarms(this, 'RecommendedAlarms', { ...options, replicationGroup: this });
+  }
+
+  /**
+   * `addConsumer` with more contract values and access, for patterns built on the group.
+   *
+   * @internal
+   */
+  public _addConsumer(consumer: CacheConsumer, options: AddConsumerOptions, extra: ConsumerExtras): void {
     if (this.authType === CacheAuthType.TOKEN && this.authSecret === undefined) {
       fail(`addConsumer needs the AUTH token of ${this.node.path} in Secrets Manager: use auth: CacheAuth.token() or CacheAuth.token({ secret }) instead of CacheAuth.tokenFromSecretValue()`);
     }
@@ -765,15 +847,23 @@ export class ReplicationGroup extends ReplicationGroupBase {
       ENGINE: this.engine.engineName,
       MODE: this.clusterMode.clusterEnabled ? 'cluster' : 'standalone',
       HOST: main.hostname,
-      PORT: Token.asString(main.port),
+      PORT: portText(main.port),
       READER_HOST: reader?.hostname,
-      READER_PORT: reader ? Token.asString(reader.port) : undefined,
+      READER_PORT: reader ? portText(reader.port) : undefined,
       TLS: String(this.transitEncryption),
       AUTH: this.authType,
       SECRET_ARN: this.authSecret?.secretArn,
       ID: this.replicationGroupId,
+      ...extra.values,
     });
-    addConsumerTo(consumer, { cache: this, connections: this.connections, environment, prefix, secret: this.authSecret });
+    addConsumerTo(consumer, {
+      cache: this,
+      connections: this.connections,
+      environment,
+      prefix,
+      secrets: [...(this.authSecret ? [this.authSecret] : []), ...(extra.secrets ?? [])],
+      additionalConnections: extra.additionalConnections,
+    });
   }
 
   private validateTopology(automaticFailover: boolean, multiAz: boolean, props: ReplicationGroupProps): void {

@@ -1,6 +1,8 @@
 import { App, SecretValue, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { testStack, testVpc } from './util';
 import { CacheAuth, CacheConsumer, ClusterMode, MemcachedCluster, ReplicationGroup } from '../src';
@@ -163,6 +165,238 @@ describe('CacheConsumer', () => {
       const cache = new ReplicationGroup(stack, 'Cache', { vpc, auth: CacheAuth.tokenFromSecretValue(SecretValue.ssmSecure('/token')) });
       expect(() => cache.addConsumer(CacheConsumer.fromFunction(fn))).toThrow(
         'addConsumer needs the AUTH token of TestStack/Cache in Secrets Manager: use auth: CacheAuth.token() or CacheAuth.token({ secret }) instead of CacheAuth.tokenFromSecretValue()');
+    });
+  });
+
+  describe('IAM authentication grants', () => {
+    test('connectResourceArns become one elasticache:Connect statement on exactly those ARNs', () => {
+      // The cache's auth decides the ARNs (the cache and the user); any consumer applies them the same way.
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc, auth: CacheAuth.none() });
+      const userArn = 'arn:aws:elasticache:us-east-1:123456789012:user:app';
+      CacheConsumer.fromFunction(fn).bind({
+        cache,
+        connections: cache.connections,
+        environment: { CACHE_AUTH: 'iam' },
+        prefix: 'CACHE',
+        connectResourceArns: [cache.replicationGroupArn, userArn],
+      });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Action: 'elasticache:Connect',
+            Effect: 'Allow',
+            Resource: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticache:us-east-1:123456789012:replicationgroup:', { Ref: 'Cache18F6EE16' }]] },
+              userArn,
+            ],
+          }],
+        },
+      });
+    });
+  });
+
+  describe('ECS containers', () => {
+    let cluster: ecs.Cluster;
+    let taskDefinition: ecs.FargateTaskDefinition;
+    let container: ecs.ContainerDefinition;
+
+    beforeEach(() => {
+      cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+      taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+      container = taskDefinition.addContainer('App', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/node:22') });
+    });
+
+    test('the container gets the contract, the task role the secret, the service the port', () => {
+      // GIVEN
+      const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition });
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+
+      // WHEN
+      cache.addConsumer(CacheConsumer.fromContainer(container, { connectable: service }));
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+      const environment = Object.fromEntries(task.Properties.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value]));
+      expect(environment).toEqual({
+        CACHE_ENGINE: 'valkey',
+        CACHE_MODE: 'standalone',
+        CACHE_HOST: { 'Fn::GetAtt': ['Cache18F6EE16', 'PrimaryEndPoint.Address'] },
+        CACHE_PORT: { 'Fn::GetAtt': ['Cache18F6EE16', 'PrimaryEndPoint.Port'] },
+        CACHE_READER_HOST: { 'Fn::GetAtt': ['Cache18F6EE16', 'ReaderEndPoint.Address'] },
+        CACHE_READER_PORT: { 'Fn::GetAtt': ['Cache18F6EE16', 'ReaderEndPoint.Port'] },
+        CACHE_TLS: 'true',
+        CACHE_AUTH: 'token',
+        CACHE_SECRET_ARN: { Ref: 'CacheAuthToken04672416' },
+        CACHE_ID: { Ref: 'Cache18F6EE16' },
+      });
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        IpProtocol: 'tcp',
+        FromPort: 6379,
+        ToPort: 6379,
+        GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheSecurityGroup'), 'GroupId'] },
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceSecurityGroup'), 'GroupId'] },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^TaskTaskRole') }],
+        PolicyDocument: {
+          Statement: [{
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Effect: 'Allow',
+            Resource: { Ref: 'CacheAuthToken04672416' },
+          }],
+        },
+      });
+    });
+
+    test('explicit connections of the task\'s security group work too', () => {
+      const sg = new ec2.SecurityGroup(stack, 'TaskSg', { vpc });
+      const mc = new MemcachedCluster(stack, 'Mc', { vpc });
+      mc.addConsumer(CacheConsumer.fromContainer(container, { connectable: new ec2.Connections({ securityGroups: [sg] }) }), { prefix: 'PAGES' });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 11211,
+        ToPort: 11211,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TaskSg'), 'GroupId'] },
+      });
+      template.resourceCountIs('AWS::IAM::Policy', 0);
+    });
+
+    test('a connectable without security groups is rejected', () => {
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+      expect(() => cache.addConsumer(CacheConsumer.fromContainer(container, { connectable: new ec2.Connections() }))).toThrow(
+        'addConsumer: the connectable given for the container TestStack/Task/App has no security groups, so the cache TestStack/Cache cannot let it in. ' +
+        'Pass the FargateService or Ec2Service (awsvpc network mode), or with bridge or host network mode the auto scaling group that provides the cluster\'s capacity.');
+    });
+  });
+
+  describe('EC2 instances and auto scaling groups', () => {
+    const instanceType = ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
+    const linux = () => ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 });
+
+    /** The parameter's value with references resolved as a deployment would. */
+    const parameterValue = (template: Template, id: RegExp): any => {
+      const [[, parameter]] = Object.entries(template.findResources('AWS::SSM::Parameter')).filter(([k]) => id.test(k)) as any[];
+      const value = parameter.Properties.Value;
+      // Fn::Join of literal JSON text and references: render references as <Ref> / <Id.Attr>.
+      const text = value['Fn::Join'][1].map((part: any) => typeof part === 'string' ? part
+        : part.Ref !== undefined ? `<${part.Ref}>` : `<${part['Fn::GetAtt'].join('.')}>`).join('');
+      return JSON.parse(text);
+    };
+
+    test('an instance reads the contract from an SSM parameter named in its user data', () => {
+      // GIVEN
+      const instance = new ec2.Instance(stack, 'Instance', { vpc, instanceType, machineImage: linux() });
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+
+      // WHEN
+      cache.addConsumer(CacheConsumer.fromInstance(instance));
+
+      // THEN
+      const template = Template.fromStack(stack);
+      expect(parameterValue(template, /^CacheContractCACHE/)).toEqual({
+        CACHE_ENGINE: 'valkey',
+        CACHE_MODE: 'standalone',
+        CACHE_HOST: '<Cache18F6EE16.PrimaryEndPoint.Address>',
+        CACHE_PORT: '<Cache18F6EE16.PrimaryEndPoint.Port>',
+        CACHE_READER_HOST: '<Cache18F6EE16.ReaderEndPoint.Address>',
+        CACHE_READER_PORT: '<Cache18F6EE16.ReaderEndPoint.Port>',
+        CACHE_TLS: 'true',
+        CACHE_AUTH: 'token',
+        CACHE_SECRET_ARN: '<CacheAuthToken04672416>',
+        CACHE_ID: '<Cache18F6EE16>',
+      });
+      template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Tier: 'Standard' });
+      const parameterArn = {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:123456789012:parameter/', { Ref: Match.stringLikeRegexp('^CacheContractCACHE') }]],
+      };
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^InstanceInstanceRole') }],
+        PolicyDocument: {
+          Statement: [
+            { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: { Ref: 'CacheAuthToken04672416' } },
+            { Action: 'ssm:GetParameter', Effect: 'Allow', Resource: parameterArn },
+          ],
+        },
+      });
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 6379,
+        ToPort: 6379,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^InstanceInstanceSecurityGroup'), 'GroupId'] },
+      });
+      const [script] = Object.values(template.findResources('AWS::EC2::Instance')).map((r: any) => r.Properties.UserData['Fn::Base64']['Fn::Join'][1]);
+      expect(script).toHaveLength(5);
+      expect(script.slice(0, 3)).toEqual(["#!/bin/bash\necho 'CACHE_PARAMETER=arn:", { Ref: 'AWS::Partition' }, ':ssm:us-east-1:123456789012:parameter/']);
+      expect(script[3].Ref).toMatch(/^CacheContractCACHE/);
+      expect(script[4]).toBe("' >> /etc/environment");
+    });
+
+    test('the parameter holds what the runtime reader accepts', () => {
+      const instance = new ec2.Instance(stack, 'Instance', { vpc, instanceType, machineImage: linux() });
+      new ReplicationGroup(stack, 'Cache', { vpc, clusterMode: ClusterMode.enabled(), auth: CacheAuth.none() })
+        .addConsumer(CacheConsumer.fromInstance(instance), { prefix: 'SHARDS' });
+      const value = parameterValue(Template.fromStack(stack), /^CacheContractSHARDS/);
+      const deployed = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v).startsWith('<') ? (k.endsWith('PORT') ? '6379' : 'deployed') : v])) as Record<string, string>;
+      expect(connectionFromEnv('SHARDS', deployed)).toMatchObject({ mode: 'cluster', auth: 'none', tls: true, endpoint: { host: 'deployed', port: 6379 } });
+    });
+
+    test('a Windows instance gets a machine environment variable', () => {
+      const instance = new ec2.Instance(stack, 'Instance', {
+        vpc,
+        instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
+        machineImage: ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE),
+      });
+      new MemcachedCluster(stack, 'Mc', { vpc }).addConsumer(CacheConsumer.fromInstance(instance), { prefix: 'PAGES' });
+      const template = Template.fromStack(stack);
+      const [script] = Object.values(template.findResources('AWS::EC2::Instance')).map((r: any) => r.Properties.UserData['Fn::Base64']['Fn::Join'][1]);
+      expect(script[0]).toBe("<powershell>[Environment]::SetEnvironmentVariable('PAGES_PARAMETER', 'arn:");
+      expect(script[script.length - 1]).toBe("', 'Machine')</powershell>");
+      expect(parameterValue(template, /^McContractPAGES/)).toEqual({
+        PAGES_ENGINE: 'memcached',
+        PAGES_MODE: 'memcached',
+        PAGES_HOST: '<Mc1569AA16.ConfigurationEndpoint.Address>',
+        PAGES_PORT: '<Mc1569AA16.ConfigurationEndpoint.Port>',
+        PAGES_TLS: 'true',
+        PAGES_AUTH: 'none',
+        PAGES_ID: '<Mc1569AA16>',
+      });
+      // Memcached has no auth: the role may read the parameter and nothing else.
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: [{ Action: 'ssm:GetParameter', Effect: 'Allow', Resource: Match.anyValue() }] },
+      });
+    });
+
+    test('an auto scaling group gets the parameter in its instances\' user data', () => {
+      const asg = new autoscaling.AutoScalingGroup(stack, 'Asg', { vpc, instanceType, machineImage: linux(), minCapacity: 2 });
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+      cache.addConsumer(CacheConsumer.fromAutoScalingGroup(asg));
+      const template = Template.fromStack(stack);
+      // Without the feature flag for launch templates, the group uses a launch configuration.
+      const [lc] = Object.values(template.findResources('AWS::AutoScaling::LaunchConfiguration')) as any[];
+      expect(lc.Properties.UserData['Fn::Base64']['Fn::Join'][1][0]).toBe("#!/bin/bash\necho 'CACHE_PARAMETER=arn:");
+      template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+        FromPort: 6379,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AsgInstanceSecurityGroup'), 'GroupId'] },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^AsgInstanceRole') }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'ssm:GetParameter' })]) },
+      });
+    });
+
+    test('instances with the same prefix share one parameter', () => {
+      const a = new ec2.Instance(stack, 'A', { vpc, instanceType, machineImage: linux() });
+      const b = new ec2.Instance(stack, 'B', { vpc, instanceType, machineImage: linux() });
+      const cache = new ReplicationGroup(stack, 'Cache', { vpc });
+      cache.addConsumer(CacheConsumer.fromInstance(a));
+      cache.addConsumer(CacheConsumer.fromInstance(b));
+      cache.addConsumer(CacheConsumer.fromInstance(b), { prefix: 'OTHER' });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::SSM::Parameter', 2);
+      template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 2);
     });
   });
 });

@@ -127,19 +127,6 @@ describe('MemcachedCluster', () => {
   });
 
   describe('grants, metrics and imports', () => {
-    test('metrics use the CacheClusterId dimension', () => {
-      const mc = new MemcachedCluster(stack, 'Mc', { vpc });
-      const metric = mc.metric('BytesUsedForCacheItems');
-      expect(metric.namespace).toBe('AWS/ElastiCache');
-      expect(metric.statistic).toBe('Average');
-      expect(stack.resolve(metric.dimensions)).toEqual({ CacheClusterId: { Ref: 'Mc1569AA16' } });
-      expect([
-        mc.metricCPUUtilization(), mc.metricCurrConnections(), mc.metricEvictions(), mc.metricGetHits(), mc.metricGetMisses(),
-      ].map((m) => `${m.metricName}/${m.statistic}`)).toEqual([
-        'CPUUtilization/Average', 'CurrConnections/Maximum', 'Evictions/Sum', 'GetHits/Sum', 'GetMisses/Sum',
-      ]);
-    });
-
     test('grant uses the cluster ARN', () => {
       const mc = new MemcachedCluster(stack, 'Mc', { vpc });
       const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });

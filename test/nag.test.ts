@@ -1,10 +1,13 @@
 import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { testStack, testVpc } from './util';
-import { CacheEngine, ClusterMode, MemcachedCluster, ReplicationGroup } from '../src';
+import { CacheConsumer, CacheEngine, CachedDatabase, ClusterMode, DatabaseCache, MemcachedCluster, ReplicationGroup, SessionStore } from '../src';
 
 /**
  * Findings of the three packs on resources under `scope` (the VPC's own findings are not ours).
@@ -96,5 +99,37 @@ describe('cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5)', () => {
       'HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup TestStack/Cache/Resource',
       'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup TestStack/Cache/Resource',
     ]);
+  });
+
+  test('the patterns, their instance contracts and their alarms have no unacknowledged finding', () => {
+    const sessions = new SessionStore(stack, 'Sessions', { vpc });
+    const db = new rds.DatabaseCluster(stack, 'Db', {
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+      writer: rds.ClusterInstance.serverlessV2('Writer'),
+      vpc,
+    });
+    const products = new DatabaseCache(stack, 'Products', { vpc, database: CachedDatabase.fromCluster(db) });
+    const instance = new ec2.Instance(stack, 'Instance', {
+      vpc,
+      instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    });
+    sessions.addConsumer(CacheConsumer.fromInstance(instance));
+    products.addConsumer(CacheConsumer.fromInstance(instance), { prefix: 'PRODUCTS' });
+    const topic = new sns.Topic(stack, 'Topic', { enforceSSL: true });
+    sessions.addRecommendedAlarms({ alarmActions: [new actions.SnsAction(topic)] });
+    products.addRecommendedAlarms({ alarmActions: [new actions.SnsAction(topic)] });
+    expect(findings(app, sessions)).toEqual([]);
+    expect(findings(app, products)).toEqual([]);
+  });
+
+  test('recommended alarms without an action are reported: they would notify no one', () => {
+    const cache = new ReplicationGroup(stack, 'Cache', { vpc, clusterMode: ClusterMode.disabled({ replicas: 0 }) });
+    cache.addRecommendedAlarms();
+    expect(findings(app, cache).filter((f) => f.includes('/RecommendedAlarms/'))).toEqual(
+      ['CurrConnections', 'DatabaseMemoryUsagePercentage', 'EngineCPUUtilization', 'Evictions'].flatMap((id) => [
+        `HIPAA.Security-CloudWatchAlarmAction TestStack/Cache/RecommendedAlarms/${id}/Resource`,
+        `NIST.800.53.R5-CloudWatchAlarmAction TestStack/Cache/RecommendedAlarms/${id}/Resource`,
+      ]).sort());
   });
 });

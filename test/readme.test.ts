@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ts from 'typescript';
 
 /**
@@ -44,12 +44,59 @@ describe('README examples', () => {
     new Function('require', 'module', 'exports', js)(require, mod, mod.exports);
 
     const template = Template.fromStack(mod.exports.stack);
-    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 5);
+    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 7);
     template.resourceCountIs('AWS::ElastiCache::CacheCluster', 1);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 3, ReplicasPerNodeGroup: 2, CacheNodeType: 'cache.r7g.large' });
     template.hasResourceProperties('AWS::ElastiCache::CacheCluster', { NumCacheNodes: 3, EngineVersion: '1.6.22' });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: { CACHE_ENGINE: 'valkey', PAGES_ENGINE: 'memcached' } },
+      Environment: {
+        Variables: Match.objectLike({
+          CACHE_ENGINE: 'valkey', PAGES_ENGINE: 'memcached', SESSIONS_SESSION_TTL: '3600', PRODUCTS_INVALIDATION: 'write', PRODUCTS_TTL: '600',
+        }),
+      },
     });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Environment: Match.arrayWith([{ Name: 'CACHE_MODE', Value: 'standalone' }]) })],
+    });
+    // The session store's five recommended alarms and the README's own.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  });
+
+  test('the runtime snippets type-check against cdk-elasticache/runtime', () => {
+    // ```typescript blocks are application code: each is compiled as its own module, with the
+    // package name mapped to src/runtime and the application's own objects (db, app) declared.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const snippets = [...readme.matchAll(/```typescript\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(snippets.length).toBeGreaterThanOrEqual(3);
+    const root = path.join(__dirname, '..');
+    const prelude = [
+      'declare const db: { findProduct(id: string): Promise<unknown>; renameProduct(id: string, name: string): Promise<unknown> };',
+      'declare const app: { use(handler: unknown): void };',
+      '',
+    ].join('\n');
+    const files = new Map(snippets.map((code, i) => [path.join(root, `readme-snippet-${i}.ts`), `${prelude}${code}\nexport {};\n`]));
+    const options: ts.CompilerOptions = {
+      noEmit: true,
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ES2022,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+      paths: { 'cdk-elasticache/runtime': [path.join(root, 'src', 'runtime', 'index.ts')] },
+    };
+    const host = ts.createCompilerHost(options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version, ...rest) => files.has(name)
+      ? ts.createSourceFile(name, files.get(name)!, version)
+      : getSourceFile(name, version, ...rest);
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (name) => files.has(name) || fileExists(name);
+    const program = ts.createProgram([...files.keys()], options, host);
+    const problems = ts.getPreEmitDiagnostics(program)
+      .filter((d) => d.file === undefined || files.has(d.file.fileName))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    expect(problems).toEqual([]);
   });
 });

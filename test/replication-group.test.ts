@@ -313,26 +313,6 @@ describe('ReplicationGroup', () => {
       });
     });
 
-    test('metrics use the ReplicationGroupId dimension', () => {
-      const cache = new ReplicationGroup(stack, 'Cache', { vpc });
-      const metric = cache.metric('NetworkBytesIn', { statistic: 'Sum' });
-      expect(metric.namespace).toBe('AWS/ElastiCache');
-      expect(metric.statistic).toBe('Sum');
-      expect(metric.period.toMinutes()).toBe(5);
-      expect(stack.resolve(metric.dimensions)).toEqual({ ReplicationGroupId: { Ref: 'Cache18F6EE16' } });
-      const named: Array<[string, string, string]> = [
-        [cache.metricCPUUtilization().metricName, cache.metricCPUUtilization().statistic, 'CPUUtilization/Average'],
-        [cache.metricEngineCPUUtilization().metricName, cache.metricEngineCPUUtilization().statistic, 'EngineCPUUtilization/Average'],
-        [cache.metricDatabaseMemoryUsagePercentage().metricName, cache.metricDatabaseMemoryUsagePercentage().statistic, 'DatabaseMemoryUsagePercentage/Average'],
-        [cache.metricCurrConnections().metricName, cache.metricCurrConnections().statistic, 'CurrConnections/Maximum'],
-        [cache.metricCacheHitRate().metricName, cache.metricCacheHitRate().statistic, 'CacheHitRate/Average'],
-        [cache.metricEvictions().metricName, cache.metricEvictions().statistic, 'Evictions/Sum'],
-        [cache.metricReplicationLag().metricName, cache.metricReplicationLag().statistic, 'ReplicationLag/Maximum'],
-      ];
-      for (const [name, statistic, expected] of named) expect(`${name}/${statistic}`).toBe(expected);
-      expect(cache.metricEvictions({ period: Duration.minutes(1) }).period.toMinutes()).toBe(1);
-    });
-
     test('an imported group has an ARN, connections and the endpoints it was given', () => {
       const sg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345');
       const imported = ReplicationGroup.fromReplicationGroupAttributes(stack, 'Imported', {

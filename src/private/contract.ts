@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 /**
  * The connection contract as the constructs write it. The variable names and values are those
  * that `src/runtime/contract.ts` reads (construct files must not import the Node-only runtime, so
@@ -7,7 +8,16 @@
 /** The contract's variable names, without prefix, that constructs may write. */
 export const CONSTRUCT_CONTRACT_VARIABLES = [
   'ENGINE', 'MODE', 'HOST', 'PORT', 'READER_HOST', 'READER_PORT', 'TLS', 'AUTH', 'USER', 'SECRET_ARN', 'ID',
+  // Patterns: the session store's default TTL; the database cache's TTL, jitter, invalidation
+  // strategy and the database behind it.
+  'SESSION_TTL', 'TTL', 'TTL_JITTER', 'INVALIDATION', 'DB_HOST', 'DB_PORT', 'DB_SECRET_ARN',
 ] as const;
+
+/**
+ * The variable, next to the contract's, that points an instance at the SSM parameter holding its
+ * contract (EC2 instances and auto scaling groups get the contract there, not in their environment).
+ */
+export const PARAMETER_VARIABLE = 'PARAMETER';
 
 export type ConstructContractVariable = typeof CONSTRUCT_CONTRACT_VARIABLES[number];
 
@@ -35,4 +45,9 @@ export function prefixContract(prefix: string, values: ContractValues): Record<s
     if (value !== undefined) env[`${prefix}_${name}`] = value;
   }
   return env;
+}
+
+/** A port as a contract value: a string token for an attribute, the digits for a number. */
+export function portText(port: number): string {
+  return Token.isUnresolved(port) ? Token.asString(port) : String(port);
 }

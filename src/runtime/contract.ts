@@ -19,6 +19,22 @@ export type CacheMode = 'standalone' | 'cluster' | 'serverless' | 'memcached';
 /** How a client authenticates. */
 export type CacheAuthMode = 'none' | 'token' | 'password' | 'iam';
 
+/**
+ * How a database cache's entries are invalidated (`CACHE_INVALIDATION`):
+ * - `ttl`: entries expire after the TTL; writes leave the cache alone
+ * - `write`: writes delete the keys they affect
+ * - `versioned`: writes increment the keys' versions, which are part of the entries' keys
+ */
+export type InvalidationMode = 'ttl' | 'write' | 'versioned';
+
+/** The database behind a database cache (`CACHE_DB_*`). */
+export interface DatabaseEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** Secrets Manager secret with the database credentials. */
+  readonly secretArn?: string;
+}
+
 export interface CacheEndpoint {
   readonly host: string;
   readonly port: number;
@@ -46,12 +62,23 @@ export interface CacheConnectionInfo {
   readonly tlsCa?: string;
   /** Local engine only: the token or password itself, standing in for the Secrets Manager lookup. */
   readonly password?: string;
+  /** Session store: the default session TTL in seconds (`CACHE_SESSION_TTL`). */
+  readonly sessionTtlSeconds?: number;
+  /** Database cache: the entry TTL in seconds (`CACHE_TTL`). */
+  readonly ttlSeconds?: number;
+  /** Database cache: how much TTLs are spread either way, a fraction 0..1 (`CACHE_TTL_JITTER`). */
+  readonly ttlJitter?: number;
+  /** Database cache: the invalidation strategy (`CACHE_INVALIDATION`). */
+  readonly invalidation?: InvalidationMode;
+  /** Database cache: the database behind the cache (`CACHE_DB_HOST`, `CACHE_DB_PORT`, `CACHE_DB_SECRET_ARN`). */
+  readonly database?: DatabaseEndpoint;
 }
 
 /** The contract's variable names, without prefix. */
 export const CONTRACT_VARIABLES = [
   'ENGINE', 'MODE', 'HOST', 'PORT', 'READER_HOST', 'READER_PORT', 'TLS', 'AUTH',
   'USER', 'SECRET_ARN', 'ID', 'TLS_CA', 'PASSWORD',
+  'SESSION_TTL', 'TTL', 'TTL_JITTER', 'INVALIDATION', 'DB_HOST', 'DB_PORT', 'DB_SECRET_ARN',
 ] as const;
 
 export type ContractVariable = typeof CONTRACT_VARIABLES[number];
@@ -62,6 +89,7 @@ export const DEFAULT_CONTRACT_PREFIX = 'CACHE';
 const ENGINES: readonly CacheEngineName[] = ['valkey', 'redis', 'memcached'];
 const MODES: readonly CacheMode[] = ['standalone', 'cluster', 'serverless', 'memcached'];
 const AUTH_MODES: readonly CacheAuthMode[] = ['none', 'token', 'password', 'iam'];
+const INVALIDATION_MODES: readonly InvalidationMode[] = ['ttl', 'write', 'versioned'];
 const PREFIX_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 /** Thrown when the environment does not hold a valid connection contract. */
@@ -112,8 +140,24 @@ export function connectionFromEnv(
     return n;
   };
 
+  const seconds = (v: ContractVariable): number | undefined => {
+    const value = read(v);
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < 1) {
+      problems.push(`${name(v)} must be a whole number of seconds, at least 1, got '${value}'`);
+    }
+    return Number(value);
+  };
+
   const noContract = CONTRACT_VARIABLES.every((v) => read(v) === undefined);
   if (noContract) {
+    const parameter = env[`${prefix}_PARAMETER`];
+    if (parameter !== undefined && parameter !== '') {
+      throw new CacheContractError(
+        `The ${prefix}_* contract is in the SSM parameter ${parameter} (${prefix}_PARAMETER), not in the environment: ` +
+        `read it with await loadConnection('${prefix}')`,
+      );
+    }
     throw new CacheContractError(
       `No cache connection contract found: none of the ${prefix}_* variables is set. ` +
       'Grant the consumer access to the cache in your CDK app (it writes these variables), ' +
@@ -169,6 +213,32 @@ export function connectionFromEnv(
     problems.push(`${name('AUTH')} '${auth}' requires ${name('TLS')} true: ElastiCache only accepts credentials over TLS`);
   }
 
+  const sessionTtlSeconds = seconds('SESSION_TTL');
+  const ttlSeconds = seconds('TTL');
+  const jitterText = read('TTL_JITTER');
+  let ttlJitter: number | undefined;
+  if (jitterText !== undefined) {
+    ttlJitter = Number(jitterText);
+    if (!/^\d+(\.\d+)?$/.test(jitterText) || ttlJitter > 1) {
+      problems.push(`${name('TTL_JITTER')} must be a fraction between 0 and 1, got '${jitterText}'`);
+    }
+  }
+  const invalidation = read('INVALIDATION') as InvalidationMode | undefined;
+  if (invalidation !== undefined && !INVALIDATION_MODES.includes(invalidation)) {
+    problems.push(`${name('INVALIDATION')} must be one of ${INVALIDATION_MODES.join(', ')}, got '${invalidation}'`);
+  }
+  const dbHost = read('DB_HOST');
+  const dbPortText = read('DB_PORT');
+  const dbSecretArn = read('DB_SECRET_ARN');
+  let database: DatabaseEndpoint | undefined;
+  if (dbHost !== undefined || dbPortText !== undefined || dbSecretArn !== undefined) {
+    if (dbHost === undefined || dbPortText === undefined) {
+      problems.push(`${name('DB_HOST')} and ${name('DB_PORT')} must be set together (with ${name('DB_SECRET_ARN')} optionally)`);
+    } else {
+      database = { host: dbHost, port: port('DB_PORT', dbPortText), ...(dbSecretArn !== undefined ? { secretArn: dbSecretArn } : {}) };
+    }
+  }
+
   if (problems.length > 0) {
     throw new CacheContractError(`Invalid cache connection contract: ${problems.join('; ')}`);
   }
@@ -185,6 +255,11 @@ export function connectionFromEnv(
     ...(cacheId !== undefined ? { cacheId } : {}),
     ...(tlsCa !== undefined ? { tlsCa } : {}),
     ...(password !== undefined ? { password } : {}),
+    ...(sessionTtlSeconds !== undefined ? { sessionTtlSeconds } : {}),
+    ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+    ...(ttlJitter !== undefined ? { ttlJitter } : {}),
+    ...(invalidation !== undefined ? { invalidation } : {}),
+    ...(database !== undefined ? { database } : {}),
   };
 }
 
@@ -207,9 +282,16 @@ export function contractToEnv(info: Omit<CacheConnectionInfo, 'prefix'>, prefix:
   }
   const optional: Array<[ContractVariable, string | undefined]> = [
     ['USER', info.user], ['SECRET_ARN', info.secretArn], ['ID', info.cacheId], ['TLS_CA', info.tlsCa], ['PASSWORD', info.password],
+    ['SESSION_TTL', text(info.sessionTtlSeconds)], ['TTL', text(info.ttlSeconds)], ['TTL_JITTER', text(info.ttlJitter)],
+    ['INVALIDATION', info.invalidation],
+    ['DB_HOST', info.database?.host], ['DB_PORT', text(info.database?.port)], ['DB_SECRET_ARN', info.database?.secretArn],
   ];
   for (const [v, value] of optional) {
     if (value !== undefined) env[`${prefix}_${v}`] = value;
   }
   return env;
+}
+
+function text(value: number | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
 }

@@ -92,4 +92,51 @@ describe('connectionFromEnv', () => {
   test('rejects a malformed prefix', () => {
     expect(() => connectionFromEnv('cache', standalone)).toThrow(/prefix must be upper-case/);
   });
+
+  describe('pattern variables', () => {
+    const dbCache = {
+      ...standalone,
+      CACHE_TTL: '300',
+      CACHE_TTL_JITTER: '0.1',
+      CACHE_INVALIDATION: 'versioned',
+      CACHE_DB_HOST: 'db.cluster-abc.us-east-1.rds.amazonaws.com',
+      CACHE_DB_PORT: '5432',
+      CACHE_DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+    };
+
+    test('reads the database cache settings and the database', () => {
+      expect(connectionFromEnv('CACHE', dbCache)).toMatchObject({
+        ttlSeconds: 300,
+        ttlJitter: 0.1,
+        invalidation: 'versioned',
+        database: { host: dbCache.CACHE_DB_HOST, port: 5432, secretArn: dbCache.CACHE_DB_SECRET_ARN },
+      });
+      expect(contractToEnv(connectionFromEnv('CACHE', dbCache), 'CACHE')).toEqual(dbCache);
+    });
+
+    test('reads the session TTL', () => {
+      const info = connectionFromEnv('CACHE', { ...standalone, CACHE_SESSION_TTL: '1800' });
+      expect(info.sessionTtlSeconds).toBe(1800);
+      expect(info.database).toBeUndefined();
+      expect(info.invalidation).toBeUndefined();
+    });
+
+    test.each([
+      { testDescription: 'a fractional session TTL', env: { ...standalone, CACHE_SESSION_TTL: '1.5' }, message: /CACHE_SESSION_TTL must be a whole number of seconds, at least 1, got '1.5'/ },
+      { testDescription: 'a zero TTL', env: { ...dbCache, CACHE_TTL: '0' }, message: /CACHE_TTL must be a whole number of seconds, at least 1, got '0'/ },
+      { testDescription: 'jitter above 1', env: { ...dbCache, CACHE_TTL_JITTER: '1.2' }, message: /CACHE_TTL_JITTER must be a fraction between 0 and 1, got '1.2'/ },
+      { testDescription: 'negative jitter', env: { ...dbCache, CACHE_TTL_JITTER: '-0.1' }, message: /CACHE_TTL_JITTER must be a fraction between 0 and 1, got '-0.1'/ },
+      { testDescription: 'an unknown strategy', env: { ...dbCache, CACHE_INVALIDATION: 'lru' }, message: /CACHE_INVALIDATION must be one of ttl, write, versioned, got 'lru'/ },
+      { testDescription: 'a database host without port', env: { ...dbCache, CACHE_DB_PORT: undefined }, message: /CACHE_DB_HOST and CACHE_DB_PORT must be set together/ },
+      { testDescription: 'a database secret alone', env: { ...standalone, CACHE_DB_SECRET_ARN: 'arn' }, message: /CACHE_DB_HOST and CACHE_DB_PORT must be set together/ },
+      { testDescription: 'a bad database port', env: { ...dbCache, CACHE_DB_PORT: 'pg' }, message: /CACHE_DB_PORT must be a port number between 1 and 65535, got 'pg'/ },
+    ])('rejects $testDescription', ({ env, message }) => {
+      expect(() => connectionFromEnv('CACHE', env)).toThrow(message);
+    });
+  });
+
+  test('points at loadConnection when only the parameter variable is set', () => {
+    expect(() => connectionFromEnv('CACHE', { CACHE_PARAMETER: 'arn:aws:ssm:us-east-1:123456789012:parameter/contract' })).toThrow(
+      "The CACHE_* contract is in the SSM parameter arn:aws:ssm:us-east-1:123456789012:parameter/contract (CACHE_PARAMETER), not in the environment: read it with await loadConnection('CACHE')");
+  });
 });
