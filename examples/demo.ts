@@ -193,22 +193,31 @@ export async function runLocally(log: (line: string) => void = console.log): Pro
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const session = require('./session-cache/handler') as typeof import('./session-cache/handler');
+      const call = async (method: string, id: string, body?: unknown) => {
+        const result = await session.handler({
+          requestContext: { http: { method } },
+          pathParameters: { id },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        log(`${method.padEnd(6)} /sessions/${id.padEnd(9)} -> ${result.statusCode} ${result.body ?? ''}`);
+      };
       log('');
-      const put = await session.handler({ action: 'put', sessionId: 'demo-user', data: { user: 'ana', cart: ['book', 'lamp'] }, ttlSeconds: 1800 });
-      log(`handler({ action: 'put', sessionId: 'demo-user', ... }) -> ${JSON.stringify(put)}`);
-      const got = await session.handler({ action: 'get', sessionId: 'demo-user' });
-      log(`handler({ action: 'get', sessionId: 'demo-user' })      -> ${JSON.stringify(got)}`);
-      const missing = await session.handler({ action: 'get', sessionId: 'nobody' });
-      log(`handler({ action: 'get', sessionId: 'nobody' })         -> ${JSON.stringify(missing)}`);
+      log('The Lambda handler, invoked as API Gateway would:');
+      await call('PUT', 'demo-user', { user: 'ana', cart: ['book', 'lamp'] });
+      await call('GET', 'demo-user');
+      await call('GET', 'nobody');
+      const replica = local.caches[0].group?.shards[0].replicas[0];
+      if (replica) {
+        const value = replica.dbs[0].get('session:demo-user', Date.now(), false);
+        const ttl = replica.dbs[0].getExpire('session:demo-user');
+        log(`replica ${replica.host}:${replica.port} holds session:demo-user = ${typeof value === 'string' ? value : '(missing)'}` +
+          (ttl === undefined ? '' : `, expiring in ${Math.round((ttl - Date.now()) / 1000)} s`));
+      }
+      await call('DELETE', 'demo-user');
+      await call('GET', 'demo-user');
       await session.close();
     } finally {
       process.env = saved;
-    }
-    const cache = local.caches[0];
-    const replica = cache.group?.shards[0].replicas[0];
-    if (replica) {
-      const value = replica.dbs[0].get('session:demo-user', Date.now(), false);
-      log(`replica ${replica.host}:${replica.port} holds session:demo-user = ${typeof value === 'string' ? value : '(missing)'}`);
     }
   } finally {
     await local.stop();
