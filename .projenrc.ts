@@ -63,6 +63,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The session-cache example's handler reads the AUTH token from Secrets Manager (the Lambda
     // runtime ships this client; the example only needs it for type checks and lint).
     '@aws-sdk/client-secrets-manager@^3',
+    // Tests of the local engine's IAM authentication sign tokens as applications do: with the
+    // SDK's SigV4 signer and its SHA-256.
+    '@smithy/signature-v4@^5',
+    '@aws-crypto/sha256-js@^5',
   ],
 
   jestOptions: {
