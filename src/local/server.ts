@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type * as net from 'node:net';
-import { Acl } from './acl';
+import { Acl, AclDenial, AclStyle, noPermissionMessage } from './acl';
 import { BlockState, Client } from './client';
 import type { ClusterTopology } from './cluster';
 import { buildCommandTable } from './commands';
@@ -8,6 +8,7 @@ import { localNodes } from './commands/replication';
 import { setInfoSection } from './commands/server';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
+import type { IamCredentials } from './iam';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
@@ -35,6 +36,11 @@ export interface RedisServerOptions {
   readonly password?: string;
   /** ACL users as ACL SETUSER rule strings, e.g. `['alice on >secret ~app:* +@read']`. */
   readonly users?: readonly string[];
+  /**
+   * Credentials IAM authentication tokens must be signed with (users marked with
+   * `AclUser.iam`). Without them a token's form, cache, user and validity are still checked.
+   */
+  readonly iamCredentials?: IamCredentials;
   /** Configuration parameters (CONFIG SET names), applied at startup. */
   readonly config?: Readonly<Record<string, string | number | boolean>>;
   /** Serve TLS with this key and certificate. */
@@ -112,7 +118,7 @@ export class RedisServer implements DbHost {
   public readonly runId = randomBytes(20).toString('hex');
   public readonly clock: Clock;
   public readonly config: Config;
-  public readonly acl = new Acl();
+  public readonly acl: Acl;
   public readonly mem: MemoryCounter = { used: 0 };
   public readonly dbs: Db[];
   public readonly clients = new Map<number, Client>();
@@ -189,6 +195,11 @@ export class RedisServer implements DbHost {
     this.startedAt = this.clock.now();
     this.restricted = options.elasticache ? ELASTICACHE_RESTRICTED : null;
     this.pubsub = new PubSub((c) => this.pendingFlush.add(c));
+    const table = buildCommandTable();
+    this.commands = table.byName;
+    this.commandList = table.list;
+    this.acl = new Acl(this.commandList, aclStyle(this.engine, this.version));
+    this.acl.iamCredentials = options.iamCredentials;
 
     this.config = new Config();
     this.config.onChange((name, value) => this.applyConfig(name, value));
@@ -205,9 +216,6 @@ export class RedisServer implements DbHost {
 
     this.replication = new ReplicationState(this);
     setInfoSection(this, 'replication', replicationInfo);
-    const table = buildCommandTable();
-    this.commands = table.byName;
-    this.commandList = table.list;
     for (const rules of options.users ?? []) this.defineUser(rules);
   }
 
@@ -345,7 +353,8 @@ export class RedisServer implements DbHost {
     if (!c.user.allowsAll) {
       const denial = c.user.permits(cmd, argv);
       if (denial !== null) {
-        this.reject(c, noPermission(cmd, denial.reason, denial.object), cmd);
+        this.acl.addLogEntry(c, denial.reason, denial.object);
+        this.reject(c, this.noPermission(c, denial), cmd);
         return;
       }
     }
@@ -809,6 +818,11 @@ export class RedisServer implements DbHost {
       case 'lfu-log-factor': this.lfuLogFactor = Number(value); break;
       case 'lfu-decay-time': this.lfuDecayTime = Number(value); break;
       case 'requirepass': this.acl.setRequirePass(value); break;
+      case 'acl-pubsub-default': this.acl.pubsubAllChannels = value === 'allchannels'; break;
+      case 'acllog-max-len':
+        this.acl.logMaxLen = Number(value);
+        if (this.acl.log.length > this.acl.logMaxLen) this.acl.log.length = this.acl.logMaxLen;
+        break;
       default:
         if (name.includes('-max-')) this.encoding = this.readEncodingConfig();
     }
@@ -827,6 +841,11 @@ export class RedisServer implements DbHost {
       zsetMaxListpackValue: n('zset-max-listpack-value'),
       listMaxListpackSize: n('list-max-listpack-size'),
     };
+  }
+
+  /** The -NOPERM reply for a command the client's user may not run, in this engine's wording. */
+  public noPermission(c: Client, denial: AclDenial): string {
+    return noPermissionMessage(this.acl.style, c.user.name, denial, denial.reason === 'command' ? denial.object : '');
   }
 
   /** Creates or updates a user from ACL SETUSER rule words ("name rule rule ..."). */
@@ -864,13 +883,11 @@ function lfuDecayedCounter(packed: number, nowMinutes: number, decayTime: number
   return periods > counter ? 0 : counter - periods;
 }
 
-function noPermission(cmd: Command, reason: string, object: string): string {
-  switch (reason) {
-    case 'key':
-      return 'NOPERM No permissions to access a key';
-    case 'channel':
-      return 'NOPERM No permissions to access a channel';
-    default:
-      return `NOPERM this user has no permissions to run the '${object || cmd.fullName}' command`;
-  }
+/** Redis OSS before 7.2 describes ACL users and refusals its own way; 7.2+ and Valkey share theirs. */
+function aclStyle(engine: EngineFlavor, version: string): AclStyle {
+  if (engine !== 'redis') return '7.2';
+  const [major, minor] = version.split('.').map(Number);
+  return major < 7 || (major === 7 && minor < 2) ? '7.0' : '7.2';
 }
+
+

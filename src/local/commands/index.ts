@@ -1,3 +1,4 @@
+import { commands as acl } from './acl';
 import { commands as bitmap } from './bitmap';
 import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
@@ -22,6 +23,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   cluster,
   bitmap,
   hyperloglog,
+  acl,
 ];
 
 export interface CommandTable {
