@@ -353,6 +353,8 @@ export class RedisServer implements DbHost {
     if (!c.user.allowsAll) {
       const denial = c.user.permits(cmd, argv);
       if (denial !== null) {
+        // The log's client line names the refused command, as the server's does.
+        c.lastCommand = cmd;
         this.acl.addLogEntry(c, denial.reason, denial.object);
         this.reject(c, this.noPermission(c, denial), cmd);
         return;
@@ -883,11 +885,13 @@ function lfuDecayedCounter(packed: number, nowMinutes: number, decayTime: number
   return periods > counter ? 0 : counter - periods;
 }
 
-/** Redis OSS before 7.2 describes ACL users and refusals its own way; 7.2+ and Valkey share theirs. */
+/**
+ * Redis OSS 7.0 (and 6.x) describes ACL users and refusals its own way; 7.1 (ElastiCache), 7.2+
+ * and Valkey share the 7.2 wording.
+ */
 function aclStyle(engine: EngineFlavor, version: string): AclStyle {
   if (engine !== 'redis') return '7.2';
   const [major, minor] = version.split('.').map(Number);
-  return major < 7 || (major === 7 && minor < 2) ? '7.0' : '7.2';
+  return major < 7 || (major === 7 && minor === 0) ? '7.0' : '7.2';
 }
-
 

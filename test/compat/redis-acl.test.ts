@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { CompatPair, Normalizer } from './harness';
 import { decodeReply } from '../../src/local/resp/decode';
 import { RawClient } from '../local/support';
-import { CompatPair, Normalizer } from './harness';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
