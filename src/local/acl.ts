@@ -88,6 +88,24 @@ const NO_COMMANDS = new AclCommandSet([]);
 interface KeyPattern {
   readonly pattern: string;
   perm: number;
+  /** How to match: 0 = glob, 1 = equal, 2 = starts with `literal` (a pattern such as `app:*`). */
+  readonly kind: 0 | 1 | 2;
+  readonly literal: string;
+}
+
+/** A key pattern with its fast path: most patterns are a literal or a literal prefix and `*`. */
+function keyPattern(pattern: string, perm: number): KeyPattern {
+  const special = /[*?[\\]/;
+  if (!special.test(pattern)) return { pattern, perm, kind: 1, literal: pattern };
+  const head = pattern.slice(0, -1);
+  if (pattern.endsWith('*') && !special.test(head)) return { pattern, perm, kind: 2, literal: head };
+  return { pattern, perm, kind: 0, literal: '' };
+}
+
+function keyMatches(k: KeyPattern, key: string): boolean {
+  if (k.kind === 1) return key === k.literal;
+  if (k.kind === 2) return key.startsWith(k.literal);
+  return globMatch(k.pattern, key);
 }
 
 /** C isspace() plus NUL: characters patterns and user names cannot contain. */
@@ -158,7 +176,7 @@ export class AclSelector {
     s.future = this.future;
     s.firstArgs = this.firstArgs === null ? null : new Map([...this.firstArgs].map(([id, args]) => [id, [...args]]));
     s.allKeys = this.allKeys;
-    s.keys = this.keys.map((k) => ({ pattern: k.pattern, perm: k.perm }));
+    s.keys = this.keys.map((k) => ({ ...k }));
     s.channels = [...this.channels];
     s.rules = [...this.rules];
     return s;
@@ -278,7 +296,7 @@ export class AclSelector {
     if (hasSpaces(pattern)) return 'EINVAL';
     const existing = this.keys.find((k) => k.pattern === pattern);
     if (existing !== undefined) existing.perm |= perm;
-    else this.keys.push({ pattern, perm });
+    else this.keys.push(keyPattern(pattern, perm));
     this.allKeys = false;
     return null;
   }
@@ -363,7 +381,7 @@ export class AclSelector {
     if (this.allKeys) return true;
     for (const k of this.keys) {
       if ((k.perm & perm) !== perm) continue;
-      if (globMatch(k.pattern, key)) return true;
+      if (keyMatches(k, key)) return true;
     }
     return false;
   }
