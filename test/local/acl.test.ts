@@ -1,9 +1,11 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
+import * as fc from 'fast-check';
 import { createClient } from '@redis/client';
 import { SignatureV4 } from '@smithy/signature-v4';
 import Redis from 'ioredis';
 import { RawClient } from './support';
 import { FakeClock, RedisServer, RunningRedisServer, startRedisServer } from '../../src/local';
+import { globMatch } from '../../src/local/util/glob';
 import { Acl, AclUser, sha256Hex } from '../../src/local/acl';
 import { checkIamToken, iamTokenSignature, parseIamToken } from '../../src/local/iam';
 
@@ -99,6 +101,19 @@ describe('ACL rule engine', () => {
     const write = user('reset', '+@all', '%W~w*');
     expect(write.permits(cmd('set'), ['SET', 'w1', 'v'])).toBeNull();
     expect(write.permits(cmd('mget'), ['MGET', 'w1', 'w2'])).toEqual({ reason: 'key', object: 'w1', index: 1 });
+  });
+
+  test('key patterns match as globs (literal and prefix patterns take a shortcut)', () => {
+    const text = (chars: string[]) => fc.array(fc.constantFrom(...chars), { maxLength: 8 }).map((a) => a.join(''));
+    const pattern = text(['a', 'b', ':', '*', '?', '[', ']', '\\', '^', '-']);
+    const key = text(['a', 'b', ':', '*', '?', '[', ']', '\\']);
+    fc.assert(fc.property(pattern, fc.array(key, { minLength: 1, maxLength: 5 }), (p, keys) => {
+      const u = user('reset', '+@all', `~${p}`);
+      for (const k of keys) {
+        if (u.root.keyAllowed(k, 3) !== globMatch(p, k)) return false;
+      }
+      return true;
+    }), { numRuns: 2000 });
   });
 
   test('channels: globs for channels, literal equality for PSUBSCRIBE patterns, shard channels are not keys', () => {
