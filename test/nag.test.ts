@@ -21,7 +21,7 @@ function findings(app: App, scope: IConstruct): string[] {
   for (const pack of packs) {
     for (const violation of pack.validateScope(app).violations) {
       for (const resource of violation.violatingResources) {
-        if (resource.constructPath.startsWith(`${scope.node.path}/`)) result.push(`${violation.ruleName} ${resource.constructPath}`);
+        if (resource.constructPath?.startsWith(`${scope.node.path}/`)) result.push(`${violation.ruleName} ${resource.constructPath}`);
       }
     }
   }

@@ -47,7 +47,7 @@ describe('CacheParameterGroup', () => {
   });
 
   describe('validation errors', () => {
-    test.each([
+    test.each<{ testDescription: string; engine: CacheEngine | MemcachedVersion; parameters: Record<string, string>; errorMessage: string }>([
       { testDescription: 'cluster-enabled on memcached', engine: MemcachedVersion.LATEST, parameters: { 'cluster-enabled': 'yes' }, errorMessage: "parameters 'cluster-enabled' applies only to Valkey and Redis OSS, not to the memcached1.6 family" },
       { testDescription: 'cluster-enabled true', engine: CacheEngine.VALKEY_8_1, parameters: { 'cluster-enabled': 'true' }, errorMessage: "parameters 'cluster-enabled' must be 'yes' or 'no', got 'true'" },
       { testDescription: 'a parameter name with a space', engine: CacheEngine.VALKEY_8_1, parameters: { 'maxmemory policy': 'x' }, errorMessage: "parameters names must be non-empty and without spaces, got 'maxmemory policy'" },

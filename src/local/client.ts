@@ -59,6 +59,11 @@ export class Client implements Watcher {
   public reprocessing = false;
   /** Set by a re-run command that still found nothing to serve. */
   public stillBlocked = false;
+  /**
+   * During a re-run: the key that became ready. Redis OSS before 7.2 serves a client from exactly
+   * this key; later versions (and Valkey) run the command again over all its keys.
+   */
+  public servingKey: string | null = null;
 
   // Pub/Sub
   public readonly channels = new Set<string>();

@@ -155,29 +155,38 @@ export class ClusterTopology {
     const me = this.byServer.get(c.server);
     if (me === undefined) return null;
     let slot = -1;
-    const keys: string[] = [];
-    const check = (command: Command, args: readonly string[]): string | null => {
-      for (const index of command.keyIndexes(args)) {
-        const s = keySlot(args[index]);
-        if (slot < 0) slot = s;
-        else if (s !== slot) return "CROSSSLOT Keys in request don't hash to the same slot";
-        keys.push(args[index]);
-      }
-      return null;
-    };
-    if (cmd.name === 'exec' && c.multi !== null) {
-      for (const q of c.multi) {
-        const err = check(q.cmd, q.argv);
+    let keys: string[] | undefined;
+    const single = cmd.singleKeyIndex;
+    if (single > 0 && !(cmd.name === 'exec' && c.multi !== null)) {
+      // The common case, one key at a fixed position: no allocation.
+      if (single >= argv.length) return null;
+      slot = keySlot(argv[single]);
+    } else {
+      keys = [];
+      const collected = keys;
+      const check = (command: Command, args: readonly string[]): string | null => {
+        for (const index of command.keyIndexes(args)) {
+          const s = keySlot(args[index]);
+          if (slot < 0) slot = s;
+          else if (s !== slot) return "CROSSSLOT Keys in request don't hash to the same slot";
+          collected.push(args[index]);
+        }
+        return null;
+      };
+      if (cmd.name === 'exec' && c.multi !== null) {
+        for (const q of c.multi) {
+          const err = check(q.cmd, q.argv);
+          if (err) return err;
+        }
+      } else {
+        const err = check(cmd, argv);
         if (err) return err;
       }
-    } else {
-      const err = check(cmd, argv);
-      if (err) return err;
+      if (slot < 0) return null;
     }
-    if (slot < 0) return null;
-    const keyCount = keys.length;
-    // Existence only matters while the slot migrates; count it lazily.
-    const countMissing = () => keys.reduce((n, k) => (c.db.exists(k, c.now) ? n : n + 1), 0);
+    const keyCount = keys === undefined ? 1 : keys.length;
+    // Existence only matters while the slot migrates; count it then.
+    const countMissing = (): number => missingKeys(c, keys ?? [argv[single]]);
 
     const owner = this.shardOf(slot);
     if (owner === undefined) return 'CLUSTERDOWN Hash slot not served';
@@ -201,6 +210,12 @@ export class ClusterTopology {
     }
     return `MOVED ${slot} ${addr(owner.primary)}`;
   }
+}
+
+function missingKeys(c: Client, keys: readonly string[]): number {
+  let missing = 0;
+  for (const k of keys) if (!c.db.exists(k, c.now)) missing++;
+  return missing;
 }
 
 function addr(node: ClusterNode): string {

@@ -28,13 +28,13 @@ export interface ConfigParam {
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-  'b': 1,
-  'k': 1000,
-  'kb': 1024,
-  'm': 1000 * 1000,
-  'mb': 1024 * 1024,
-  'g': 1000 * 1000 * 1000,
-  'gb': 1024 * 1024 * 1024,
+  b: 1,
+  k: 1000,
+  kb: 1024,
+  m: 1000 * 1000,
+  mb: 1024 * 1024,
+  g: 1000 * 1000 * 1000,
+  gb: 1024 * 1024 * 1024,
 };
 
 /** Parses a memory amount as the server does ("100mb", "1gb", "1024"); undefined if invalid. */

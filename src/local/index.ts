@@ -3,10 +3,15 @@
  * protocols, started alone or as the topology of a synthesized stack, for tests without AWS.
  * Not part of the jsii API.
  */
-export { startRedisServer, RedisServer, RedisServerOptions, RunningRedisServer, EngineFlavor, ELASTICACHE_RESTRICTED } from './server';
-export { FakeClock, Clock, systemClock } from './store/clock';
-export { ListenerTls } from './net/listener';
-export { LocalCa, KeyAndCert } from './tls/ca';
-export { LocalElastiCache, LocalElastiCacheOptions, LocalCache, LocalConsumer } from './topology/local-elasticache';
-export { LocalRedisGroup, LocalEndpoint } from './topology/redis-group';
-export { TemplateSource, CfnTemplate } from './topology/template';
+export { startRedisServer, RedisServer, ELASTICACHE_RESTRICTED } from './server';
+export type { RedisServerOptions, RunningRedisServer, EngineFlavor } from './server';
+export { FakeClock, systemClock } from './store/clock';
+export type { Clock } from './store/clock';
+export type { ListenerTls } from './net/listener';
+export { LocalCa } from './tls/ca';
+export type { KeyAndCert } from './tls/ca';
+export { LocalElastiCache } from './topology/local-elasticache';
+export type { LocalElastiCacheOptions, LocalCache, LocalConsumer } from './topology/local-elasticache';
+export { LocalRedisGroup } from './topology/redis-group';
+export type { LocalEndpoint } from './topology/redis-group';
+export type { TemplateSource, CfnTemplate } from './topology/template';

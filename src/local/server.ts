@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type * as net from 'node:net';
-import { Acl, AclDenial, AclStyle, noPermissionMessage } from './acl';
+import { Acl, AclDenial, noPermissionMessage } from './acl';
 import { BlockState, Client } from './client';
 import type { ClusterTopology } from './cluster';
 import { buildCommandTable } from './commands';
@@ -17,6 +17,7 @@ import { DoubleStyle } from './resp/reply';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
 import { performEvictions } from './store/eviction';
+import { activeExpireCycle, lazyfree } from './store/expire';
 import { EncodingConfig, MemoryCounter } from './store/types';
 
 /** Which server the local node imitates. */
@@ -181,7 +182,6 @@ export class RedisServer implements DbHost {
   public blockedClients = 0;
   private servingBlocked = false;
   private cron: NodeJS.Timeout | undefined;
-  private cronDb = 0;
   private readonly logSink: ((line: string) => void) | undefined;
   private readonly options: RedisServerOptions;
 
@@ -198,7 +198,9 @@ export class RedisServer implements DbHost {
     const table = buildCommandTable();
     this.commands = table.byName;
     this.commandList = table.list;
-    this.acl = new Acl(this.commandList, aclStyle(this.engine, this.version));
+    // Redis OSS 7.0 (and 6.x) describes ACL users and refusals its own way; ElastiCache's 7.1,
+    // 7.2+ and Valkey share the 7.2 wording.
+    this.acl = new Acl(this.commandList, this.olderThan(7, 1) ? '7.0' : '7.2');
     this.acl.iamCredentials = options.iamCredentials;
 
     this.config = new Config();
@@ -367,7 +369,7 @@ export class RedisServer implements DbHost {
         return;
       }
     }
-    if (this.maxmemory > 0 && cmd.denyOom && c.kind !== 'master' && !this.freeMemoryIfNeeded()) {
+    if (this.maxmemory > 0 && c.kind !== 'master' && !this.freeMemoryIfNeeded() && this.refusedWhenOutOfMemory(c, cmd)) {
       this.reject(c, Errors.OOM, cmd);
       return;
     }
@@ -389,9 +391,28 @@ export class RedisServer implements DbHost {
     if (c.asking && cmd.name !== 'asking') c.asking = false;
   }
 
+  /**
+   * Whether a command is refused while memory is over maxmemory: commands that may grow the
+   * dataset (denyoom), EXEC of a transaction holding one, and anything queued inside MULTI.
+   */
+  private refusedWhenOutOfMemory(c: Client, cmd: Command): boolean {
+    if (cmd.denyOom) return true;
+    if (c.multi === null) return false;
+    if (cmd.name === 'exec') return c.multi.some((queued) => queued.cmd.denyOom);
+    return cmd.name !== 'discard' && cmd.name !== 'quit' && cmd.name !== 'reset';
+  }
+
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
   private reject(c: Client, message: string, cmd?: Command): void {
     if (cmd !== undefined) cmd.rejectedCalls++;
+    if (cmd !== undefined && cmd.name === 'exec' && c.multi !== null) {
+      // A refused EXEC ends the transaction and says why.
+      c.multi = null;
+      c.multiError = false;
+      this.unwatchAll(c);
+      c.w.error(`EXECABORT Transaction discarded because of: ${message}`);
+      return;
+    }
     if (c.multi !== null) c.multiError = true;
     c.w.error(message);
   }
@@ -503,11 +524,16 @@ export class RedisServer implements DbHost {
     return lruClock(this.clock.now());
   }
 
+  public overwriteStamp(entry: Entry): number {
+    return this.maxmemoryPolicy.endsWith('lfu') ? entry.lru : lruClock(this.clock.now());
+  }
+
+  /** An expired key was deleted: statistics, notification, and DEL (or UNLINK) for replicas. */
   public onExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
     db.signalModified(key);
     this.notify(Notify.EXPIRED, 'expired', key, db.id);
-    this.queuePropagation(db.id, ['DEL', key]);
+    this.queuePropagation(db.id, [lazyfree(this, 'expire') ? 'UNLINK' : 'DEL', key]);
   }
 
   /** Called by databases when a key is created (clients blocked on it may now be served). */
@@ -560,13 +586,17 @@ export class RedisServer implements DbHost {
     return BASELINE_MEMORY + this.mem.used;
   }
 
-  /** Removes a key for eviction: statistics, notification, propagation. */
+  /**
+   * Removes a key for eviction: statistics, notification, and DEL (or UNLINK) for replicas, sent
+   * at once and on its own, as the real server propagates evictions (never inside MULTI/EXEC).
+   */
   public evict(db: Db, key: string): void {
     db.signalModified(key);
     db.delete(key);
     this.stats.evictedKeys++;
     this.notify(Notify.EVICTED, 'evicted', key, db.id);
-    this.queuePropagation(db.id, ['DEL', key]);
+    this.queuePropagation(db.id, [lazyfree(this, 'eviction') ? 'UNLINK' : 'DEL', key]);
+    this.flushPropagation();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -620,15 +650,40 @@ export class RedisServer implements DbHost {
   private setBlocked(c: Client, state: BlockState, timeoutMs: number): void {
     c.blocked = state;
     this.blockedClients++;
-    if (timeoutMs > 0) {
-      state.timer = setTimeout(() => {
-        if (c.blocked !== state) return;
-        this.unblock(c, false);
-        state.onTimeout(c);
-        this.resume(c);
-      }, timeoutMs);
-      state.timer.unref();
-    }
+    if (timeoutMs > 0) this.armBlockTimer(c, state, timeoutMs);
+  }
+
+  /**
+   * Times a block out after `ms`. Node's timers hold at most 2^31-1 ms (about 24.8 days; a longer
+   * delay fires at once), so a longer timeout waits in steps.
+   */
+  private armBlockTimer(c: Client, state: BlockState, ms: number): void {
+    const step = Math.min(ms, MAX_TIMER_MS);
+    state.timer = setTimeout(() => {
+      if (c.blocked !== state) return;
+      if (ms > step) {
+        this.armBlockTimer(c, state, ms - step);
+        return;
+      }
+      this.unblock(c, false);
+      state.onTimeout(c);
+      this.resume(c);
+    }, step);
+    state.timer.unref();
+  }
+
+  /**
+   * CLIENT UNBLOCK: ends a client's block on keys or on WAIT, answering as on timeout or with the
+   * UNBLOCKED error. Returns false when the client is not blocked that way.
+   */
+  public unblockClient(c: Client, withError: boolean): boolean {
+    const state = c.blocked;
+    if (state === null || state.kind === 'pause') return false;
+    this.unblock(c, false);
+    if (withError) c.w.error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    else state.onTimeout(c);
+    this.resume(c);
+    return true;
   }
 
   /**
@@ -690,9 +745,12 @@ export class RedisServer implements DbHost {
           const savedDb = c.db;
           c.db = state.db;
           c.reprocessing = true;
+          c.servingKey = key;
+          c.now = this.clock.now();
           c.stillBlocked = false;
           this.call(c, state.cmd, state.argv);
           c.reprocessing = false;
+          c.servingKey = null;
           c.db = savedDb;
           if (c.stillBlocked) continue;
           this.unblock(c);
@@ -767,36 +825,11 @@ export class RedisServer implements DbHost {
   }
 
   /**
-   * Samples keys with a TTL and deletes the expired ones, repeating while more than a quarter of
-   * a sample was expired, within a small time budget, as the real server's active expiry does.
+   * Samples keys with a TTL and deletes the expired ones, repeating while many of a sample were
+   * expired, within a small time budget (see {@link activeExpireCycle}). Returns the number deleted.
    */
-  public activeExpireCycle(now: number): void {
-    const deadline = performance.now() + 5;
-    for (let n = 0; n < this.dbs.length; n++) {
-      const db = this.dbs[(this.cronDb + n) % this.dbs.length];
-      if (db.expiresCount === 0) continue;
-      for (;;) {
-        let sampled = 0;
-        let expired = 0;
-        let ttlSum = 0;
-        const keys: string[] = [];
-        db.sampleVolatile(Math.min(20, db.expiresCount), (key, at) => {
-          sampled++;
-          if (at <= now) keys.push(key);
-          else ttlSum += at - now;
-        });
-        for (const key of keys) {
-          if (db.getExpire(key) !== undefined && (db.getExpire(key) as number) <= now && this.deletesExpired) {
-            db.expire(key);
-            expired++;
-          }
-        }
-        const live = sampled - expired;
-        if (live > 0) db.avgTtl = db.avgTtl === 0 ? ttlSum / live : (db.avgTtl / 50) * 49 + ttlSum / live / 50;
-        if (expired * 4 <= sampled || db.expiresCount === 0 || performance.now() > deadline) break;
-      }
-    }
-    this.cronDb = (this.cronDb + 1) % this.dbs.length;
+  public activeExpireCycle(now: number): number {
+    return activeExpireCycle(this, now);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -842,7 +875,16 @@ export class RedisServer implements DbHost {
       zsetMaxListpackEntries: n('zset-max-listpack-entries'),
       zsetMaxListpackValue: n('zset-max-listpack-value'),
       listMaxListpackSize: n('list-max-listpack-size'),
+      setListpack: !this.olderThan(7, 2),
+      listpackLists: !this.olderThan(7, 2),
     };
+  }
+
+  /** Whether this node imitates a Redis OSS version before `major.minor` (Valkey counts as current). */
+  public olderThan(major: number, minor: number): boolean {
+    if (this.engine !== 'redis') return false;
+    const [a, b] = this.version.split('.').map(Number);
+    return a < major || (a === major && b < minor);
   }
 
   /** The -NOPERM reply for a command the client's user may not run, in this engine's wording. */
@@ -866,6 +908,9 @@ const PUBSUB_CONTEXT = new Set(['ping', 'quit', 'reset']);
 /** Commands that run at once inside MULTI instead of being queued. */
 const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
+/** The longest delay a Node.js timer accepts. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The approximate memory of an empty server, so used_memory starts where the real one does. */
 const BASELINE_MEMORY = 900 * 1024;
 
@@ -883,15 +928,5 @@ function lfuDecayedCounter(packed: number, nowMinutes: number, decayTime: number
   const elapsed = nowMinutes >= last ? nowMinutes - last : 65535 - last + nowMinutes;
   const periods = decayTime > 0 ? Math.floor(elapsed / decayTime) : 0;
   return periods > counter ? 0 : counter - periods;
-}
-
-/**
- * Redis OSS 7.0 (and 6.x) describes ACL users and refusals its own way; 7.1 (ElastiCache), 7.2+
- * and Valkey share the 7.2 wording.
- */
-function aclStyle(engine: EngineFlavor, version: string): AclStyle {
-  if (engine !== 'redis') return '7.2';
-  const [major, minor] = version.split('.').map(Number);
-  return major < 7 || (major === 7 && minor === 0) ? '7.0' : '7.2';
 }
 

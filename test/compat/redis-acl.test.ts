@@ -125,7 +125,7 @@ describe('ACL against redis-server', () => {
     ['u9', '&ch1', '&ch*', '&ch1', '&', 'resetchannels', '&c2', '&c3'],
     ['u10', '+@all', '-@dangerous'],
     ['u11', '-@all', '+@read', '-get', '+set'],
-    ['u12', '+@all', '-@write', '+set'],
+    ['u12', '+@all', '-@hyperloglog', '+pfcount'],
     ['u13', 'nocommands', '+get', '+pubsub|numsub', '+select|0', '+select|1', '+SELECT|1'],
     ['u14', '+pubsub', '-pubsub|channels'],
     ['u15', '+@all', '-pubsub', '+pubsub|help'],
@@ -138,7 +138,7 @@ describe('ACL against redis-server', () => {
     ['u22', 'skip-sanitize-payload', '', 'on'],
     ['u23', 'sanitize-payload', 'skip-sanitize-payload', 'sanitize-payload', 'off'],
     ['u24', '+get', '+select|0', '-select', '+select|2'],
-    ['u25', '+@all', '-@keyspace', '-@pubsub', '+publish', '-@admin'],
+    ['u25', '+@all', '-@pubsub', '+publish', '-@hyperloglog'],
     ['u26', '+@pubsub', '+incr', '-publish'],
     ['u27', '+pubsub|channels', '+pubsub|numpat', '-pubsub|numpat'],
   ];

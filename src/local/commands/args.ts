@@ -1,4 +1,5 @@
 import { Errors, ReplyError } from './types';
+import { strtod } from '../util/strtod';
 
 const MAX_LONG = 9223372036854775807n;
 const MIN_LONG = -9223372036854775808n;
@@ -80,12 +81,10 @@ export function parseDouble(s: string): number | undefined {
   if (inf) return inf[1] === '-' ? -Infinity : Infinity;
   const hex = HEX_FLOAT.exec(s);
   if (hex && (hex[2].length > 0 || (hex[3] ?? '').length > 0)) {
-    const int = hex[2] || '0';
-    const frac = hex[3] ?? '';
-    let d = parseInt(int, 16) + (frac ? parseInt(frac, 16) / Math.pow(16, frac.length) : 0);
-    if (hex[4] !== undefined) d *= Math.pow(2, Number(hex[4]));
-    if (!Number.isFinite(d)) return undefined;
-    return hex[1] === '-' ? -d : d;
+    const d = strtod(s).value; // correctly rounded
+    if (!Number.isFinite(d)) return undefined; // ERANGE overflow
+    if (d === 0 && /[1-9a-fA-F]/.test(hex[2] + (hex[3] ?? ''))) return undefined; // ERANGE underflow
+    return d;
   }
   return undefined;
 }

@@ -2,14 +2,18 @@ import { commands as acl } from './acl';
 import { commands as bitmap } from './bitmap';
 import { commands as cluster } from './cluster';
 import { commands as connection } from './connection';
+import { commands as hash } from './hash';
 import { commands as hyperloglog } from './hyperloglog';
 import { commands as keys } from './keys';
+import { commands as lists } from './list';
 import { commands as pubsub } from './pubsub';
 import { commands as replication } from './replication';
 import { commands as server } from './server';
+import { commands as set } from './set';
 import { commands as string } from './string';
 import { commands as transactions } from './transactions';
 import { Command, CommandDef } from './types';
+import { commands as zset } from './zset';
 
 /** Every command family; each file exports its definitions. */
 const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
@@ -23,6 +27,10 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   cluster,
   bitmap,
   hyperloglog,
+  hash,
+  set,
+  lists,
+  zset,
   acl,
 ];
 

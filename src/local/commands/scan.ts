@@ -20,11 +20,12 @@ export interface ScanOptions {
  * Parses `cursor [MATCH pattern] [COUNT count] [TYPE type]` starting at `argv[cursorIndex]`.
  * Error texts are the real server's.
  */
-export function parseScanArgs(argv: readonly string[], cursorIndex: number, allow: { type?: boolean; noValues?: boolean } = {}): ScanOptions {
-  const cursorText = argv[cursorIndex];
-  // The cursor is an unsigned 64-bit number; anything else is an invalid cursor.
-  if (!/^\d+$/.test(cursorText) || BigInt(cursorText) > 18446744073709551615n) throw new ReplyError('ERR invalid cursor');
-  const cursor = Number(cursorText);
+export function parseScanArgs(
+  argv: readonly string[],
+  cursorIndex: number,
+  allow: { type?: boolean; noValues?: boolean; strtoulCursor?: boolean } = {},
+): ScanOptions {
+  const cursor = parseScanCursor(argv[cursorIndex], allow.strtoulCursor === true);
   let match: string | undefined;
   let count = 10;
   let type: string | undefined;
@@ -49,6 +50,32 @@ export function parseScanArgs(argv: readonly string[], cursorIndex: number, allo
     }
   }
   return { cursor, match, count, type, noValues };
+}
+
+const ULONG_MODULUS = 18446744073709551616n;
+
+/**
+ * A SCAN cursor: an unsigned 64-bit number (as a JS number, exact up to 2^53). Valkey accepts
+ * digits only. Redis OSS 7.0 reads it with strtoul (base 10): an optional sign, digits, and
+ * nothing after them up to the end of the C string (a NUL byte ends it); no leading space; the
+ * empty string is 0; a negative value wraps around 2^64 (`-1` is 2^64-1).
+ */
+export function parseScanCursor(text: string, strtoul: boolean): number {
+  if (!strtoul) {
+    if (!/^\d+$/.test(text) || BigInt(text) >= ULONG_MODULUS) throw new ReplyError('ERR invalid cursor');
+    return Number(text);
+  }
+  const m = /^([+-]?)(\d*)/.exec(text) as RegExpExecArray;
+  const rest = text.length - m[0].length;
+  if (m[2].length === 0) {
+    if (m[0].length === 0 && (rest === 0 || text.charCodeAt(0) === 0)) return 0;
+    throw new ReplyError('ERR invalid cursor');
+  }
+  if (rest > 0 && text.charCodeAt(m[0].length) !== 0) throw new ReplyError('ERR invalid cursor');
+  let value = BigInt(m[2]);
+  if (value >= ULONG_MODULUS) throw new ReplyError('ERR invalid cursor');
+  if (m[1] === '-') value = (ULONG_MODULUS - value) % ULONG_MODULUS;
+  return Number(value);
 }
 
 /** Whether an element passes the MATCH filter. */

@@ -3,7 +3,7 @@ import { Notify } from '../notify';
 import { fitsLong, is, isLongString } from './args';
 import { deleteKey, keyChanged, lookupEntry, lookupRead, lookupWrite, notify, readString } from './keyspace';
 import { CommandDef, Errors, ReplyError } from './types';
-import { addLongDouble, formatLongDouble, parseLongDouble } from '../util/long-double';
+import { addLongDouble, formatLongDoubleHuman, longDoubleFromInt, parseLongDouble } from '../util/long-double';
 
 /** Largest value of a string (proto-max-bulk-len's default and the string limit). */
 export const STRING_MAX = 512 * 1024 * 1024;
@@ -616,12 +616,12 @@ function incrByFloat(c: Client, argv: string[]): void {
   const entry = lookupEntry(c, key);
   const old = entry?.value;
   if (old !== undefined && typeof old !== 'string') throw new ReplyError(Errors.WRONGTYPE);
-  const value = old === undefined ? parseLongDouble('0') : parseLongDouble(old);
+  const value = old === undefined ? longDoubleFromInt(0n) : parseLongDouble(old);
   const increment = parseLongDouble(argv[2]);
   if (value === undefined || increment === undefined) throw new ReplyError(Errors.NOT_FLOAT);
-  const sum = typeof value === 'string' || typeof increment === 'string' ? 'inf' : addLongDouble(value, increment);
-  if (typeof sum === 'string') throw new ReplyError('ERR increment would produce NaN or Infinity');
-  const result = formatLongDouble(sum);
+  const sum = addLongDouble(value, increment);
+  if (sum === undefined || sum.infinite) throw new ReplyError('ERR increment would produce NaN or Infinity');
+  const result = formatLongDoubleHuman(sum);
   if (entry === undefined) c.db.set(key, result);
   else c.db.replaceString(entry, result);
   keyChanged(c, key);

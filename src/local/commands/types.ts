@@ -85,6 +85,8 @@ export class Command {
   public readonly allowStale: boolean;
   public readonly mayReplicate: boolean;
   public readonly handler: Handler | undefined;
+  /** Index of the only key argument when the command has exactly one at a fixed position, else -1. */
+  public readonly singleKeyIndex: number;
   public readonly parent: Command | undefined;
   public readonly subcommands: ReadonlyMap<string, Command> | undefined;
   public readonly def: CommandDef;
@@ -117,6 +119,8 @@ export class Command {
     this.allowStale = flags.has('stale');
     this.mayReplicate = flags.has('may_replicate');
     this.handler = def.handler;
+    const keys = def.keys;
+    this.singleKeyIndex = def.getKeys === undefined && keys !== undefined && keys.first > 0 && keys.last === keys.first ? keys.first : -1;
 
     const categories = new Set<AclCategory>(def.acl);
     if (this.isWrite) categories.add('write');

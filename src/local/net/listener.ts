@@ -42,6 +42,19 @@ export interface Listener {
 
 const TLS_HANDSHAKE = 0x16;
 
+/** Secure contexts by key, certificate and CA: parsing them is the costly part of a TLS listener. */
+const contexts = new Map<string, tls.SecureContext>();
+
+function secureContextFor(settings: ListenerTls): tls.SecureContext {
+  const id = `${settings.key}\0${settings.cert}\0${settings.ca ?? ''}`;
+  let context = contexts.get(id);
+  if (context === undefined) {
+    context = tls.createSecureContext({ key: settings.key, cert: settings.cert, ca: settings.ca });
+    contexts.set(id, context);
+  }
+  return context;
+}
+
 /**
  * Starts a TCP (or TLS) listener that tracks its sockets, so that `close()` never waits for idle
  * clients: a Node server's own close() waits for every open socket, which keeps test runners alive.
@@ -55,9 +68,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     socket.once('close', () => sockets.delete(socket));
   };
 
-  const secureContext = options.tls
-    ? tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca })
-    : undefined;
+  const secureContext = options.tls ? secureContextFor(options.tls) : undefined;
 
   const accept = (socket: net.Socket, isTls: boolean) => {
     if (sockets.size >= maxConnections) {

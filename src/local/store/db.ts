@@ -1,4 +1,5 @@
-import { SLOTS, keySlot } from './slot';
+import { StringOrigin } from './encoding';
+import { keySlot } from './slot';
 import { KEY_OVERHEAD, MemoryCounter, RObject, RValue, valueBytes } from './types';
 
 /** What a database needs from its server. */
@@ -17,6 +18,11 @@ export interface DbHost {
   readonly applyingPrimaryStream: boolean;
   /** LRU clock (seconds resolution) or, under an LFU policy, the packed LFU value of a fresh access. */
   accessStamp(entry: Entry | undefined): number;
+  /**
+   * The access stamp of a key whose value is replaced: a fresh LRU stamp, or under an LFU policy
+   * the key's current frequency data (the lookup before the write already counted the access).
+   */
+  overwriteStamp(entry: Entry): number;
   /** Called when a key is removed because its TTL passed (propagation, notifications). */
   onExpired(db: Db, key: string): void;
   /** Called when a key is created (clients blocked on it may be served). */
@@ -29,6 +35,11 @@ export class Entry {
   public slot: number;
   /** Index in the database's dense array of keys with a TTL, or -1. */
   public vslot = -1;
+  /**
+   * For string values: how the value was created, when OBJECT ENCODING cannot tell from its bytes
+   * (a {@link StringOrigin} code; AUTO for values stored through the server's encoding attempt).
+   */
+  public strEnc: number = StringOrigin.AUTO;
   constructor(public value: RValue, public lru: number, slot: number) {
     this.slot = slot;
   }
@@ -53,7 +64,7 @@ export class Db {
   /** Clients watching each key. */
   public readonly watched = new Map<string, Set<Watcher>>();
   /** Per-slot key sets, maintained only in cluster mode. */
-  private slotKeys: Array<Set<string> | undefined> | null = null;
+  private slotKeys: Map<number, Set<string>> | null = null;
   /** Sum of the TTLs sampled by the active expire cycle, for INFO keyspace avg_ttl. */
   public avgTtl = 0;
 
@@ -118,6 +129,7 @@ export class Db {
 
   /**
    * Sets a key's value, adding the key when missing. An existing TTL is removed unless `keepTtl`.
+   * A string value counts as stored through the encoding attempt (set `strEnc` after if not).
    * (The caller has already handled a logically expired key through lookup.)
    */
   public set(key: string, value: RValue, keepTtl = false): Entry {
@@ -128,18 +140,21 @@ export class Db {
       entry.value = value;
       this.attach(value);
     }
-    entry.lru = this.host.accessStamp(entry);
+    entry.lru = this.host.overwriteStamp(entry);
+    entry.strEnc = StringOrigin.AUTO;
     if (!keepTtl && entry.vslot >= 0) this.removeExpire(key, entry);
     return entry;
   }
 
   /**
    * Replaces the value of an existing string key in place (APPEND, SETRANGE, INCR...) keeping the
-   * TTL; memory accounting follows the new length.
+   * TTL; memory accounting follows the new length. `origin` says how OBJECT ENCODING sees the
+   * result: RAW after APPEND/SETRANGE/SETBIT, AUTO after INCR/DECR (see {@link StringOrigin}).
    */
-  public replaceString(entry: Entry, value: string): void {
+  public replaceString(entry: Entry, value: string, origin: number = StringOrigin.AUTO): void {
     this.host.mem.used += value.length - (entry.value as string).length;
     entry.value = value;
+    entry.strEnc = origin;
   }
 
   /** Removes a key. Returns whether it existed (expired keys count as existing here). */
@@ -206,7 +221,7 @@ export class Db {
     this.keys.length = 0;
     this.expires.clear();
     this.volatile.length = 0;
-    if (this.slotKeys !== null) this.slotKeys = new Array(SLOTS);
+    if (this.slotKeys !== null) this.slotKeys = new Map();
     this.avgTtl = 0;
     return removed;
   }
@@ -247,20 +262,22 @@ export class Db {
   }
 
   /**
-   * A random live key (RANDOMKEY), deleting expired ones it meets. A replica does not delete them;
-   * after 100 expired picks it returns one anyway, as the real server does.
+   * A random live key (RANDOMKEY), deleting expired ones it meets (`afterExpire` runs after each).
+   * A replica does not delete them; when every key has a TTL it returns an expired one after 100
+   * tries rather than looping, as the real server does.
    */
-  public randomKey(now: number): string | undefined {
-    let tries = 0;
+  public randomKey(now: number, afterExpire?: () => void): string | undefined {
+    let tries = 100;
     while (this.keys.length > 0) {
       const key = this.sampleKey() as string;
       const at = this.expires.get(key);
       if (at === undefined || at > now) return key;
       if (!this.host.deletesExpired) {
-        if (++tries >= 100) return key;
+        if (this.expires.size === this.dict.size && --tries === 0) return key;
         continue;
       }
       this.expire(key);
+      afterExpire?.();
     }
     return undefined;
   }
@@ -329,16 +346,16 @@ export class Db {
   /** Starts maintaining per-slot key sets (cluster mode). */
   public enableSlotIndex(): void {
     if (this.slotKeys !== null) return;
-    this.slotKeys = new Array(SLOTS);
+    this.slotKeys = new Map();
     for (const key of this.dict.keys()) this.slotAdd(key);
   }
 
   public countKeysInSlot(slot: number): number {
-    return this.slotKeys?.[slot]?.size ?? 0;
+    return this.slotKeys?.get(slot)?.size ?? 0;
   }
 
   public keysInSlot(slot: number, count: number): string[] {
-    const set = this.slotKeys?.[slot];
+    const set = this.slotKeys?.get(slot);
     if (set === undefined) return [];
     const out: string[] = [];
     for (const key of set) {
@@ -350,15 +367,21 @@ export class Db {
 
   private slotAdd(key: string): void {
     const slot = keySlot(key);
-    const index = this.slotKeys as Array<Set<string> | undefined>;
-    (index[slot] ??= new Set()).add(key);
+    const index = this.slotKeys as Map<number, Set<string>>;
+    let set = index.get(slot);
+    if (set === undefined) {
+      set = new Set();
+      index.set(slot, set);
+    }
+    set.add(key);
   }
 
   private slotRemove(key: string): void {
     const slot = keySlot(key);
-    const set = (this.slotKeys as Array<Set<string> | undefined>)[slot];
+    const index = this.slotKeys as Map<number, Set<string>>;
+    const set = index.get(slot);
     if (set === undefined) return;
     set.delete(key);
-    if (set.size === 0) (this.slotKeys as Array<Set<string> | undefined>)[slot] = undefined;
+    if (set.size === 0) index.delete(slot);
   }
 }

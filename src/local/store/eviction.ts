@@ -1,5 +1,6 @@
 import type { RedisServer } from '../server';
 import type { Db } from './db';
+import { configFlag } from './expire';
 
 /** Candidates kept between eviction rounds, as the real server's eviction pool (EVPOOL_SIZE). */
 const POOL_SIZE = 16;
@@ -11,71 +12,113 @@ interface Candidate {
   score: number;
 }
 
+/** Each server's eviction pool: the best candidates seen so far, sorted by ascending score. */
+const pools = new WeakMap<RedisServer, Candidate[]>();
+/** Each server's round-robin database index for the random policies. */
+const nextRandomDb = new WeakMap<RedisServer, number>();
+
 /**
- * Evicts keys under the server's maxmemory-policy until used memory is within maxmemory, using
- * the real server's approximations: maxmemory-samples random keys per database scored by idle
- * time (LRU), access frequency (LFU) or remaining TTL, the best kept in a small pool.
+ * Evicts keys under the server's maxmemory-policy until used memory is within maxmemory, with the
+ * real server's approximations:
  *
- * @returns false when nothing more can be evicted and memory is still above the limit
+ * - `*-lru`, `*-lfu`, `volatile-ttl`: each round samples `maxmemory-samples` keys of every
+ *   database (all keys, or only keys with a TTL for `volatile-*`), scores them by idle time,
+ *   by how rarely they are used (255 minus the logarithmic LFU counter) or by how soon they
+ *   expire, and merges them into a pool of the 16 best candidates that survives between calls.
+ *   The best candidate that still exists is evicted.
+ * - `*-random`: a random key (with a TTL for `volatile-random`) of the next database in turn.
+ *
+ * Replicas do not evict (`replica-ignore-maxmemory`, on by default): they mirror their primary.
+ *
+ * @returns false when memory is still above the limit and nothing more can be evicted
  */
 export function performEvictions(server: RedisServer): boolean {
+  if (server.usedMemory() <= server.maxmemory) return true;
+  if (server.role === 'replica' && configFlag(server, 'replica-ignore-maxmemory', true)) return true;
   const policy = server.maxmemoryPolicy;
-  if (policy === 'noeviction') return server.usedMemory() <= server.maxmemory;
+  if (policy === 'noeviction') return false;
   const volatileOnly = policy.startsWith('volatile');
-  const now = server.clock.now();
-  const pool: Candidate[] = [];
-  let nextDb = 0;
+  const random = policy.endsWith('random');
 
   while (server.usedMemory() > server.maxmemory) {
-    let victim: Candidate | undefined;
-    if (policy.endsWith('random')) {
-      for (let i = 0; i < server.dbs.length && victim === undefined; i++) {
-        const db = server.dbs[(nextDb + i) % server.dbs.length];
-        const key = volatileOnly ? db.sampleVolatileKey() : db.sampleKey();
-        if (key !== undefined) victim = { db, key, score: 0 };
-      }
-      nextDb++;
-    } else {
-      for (const db of server.dbs) {
-        const size = volatileOnly ? db.expiresCount : db.size;
-        if (size === 0) continue;
-        for (let i = 0; i < server.maxmemorySamples; i++) {
-          const key = volatileOnly ? db.sampleVolatileKey() : db.sampleKey();
-          if (key === undefined) break;
-          const entry = db.dict.get(key);
-          if (entry === undefined) continue;
-          let score: number;
-          if (policy.endsWith('lru')) score = server.idleTime(entry);
-          else if (policy.endsWith('lfu')) score = 255 - server.lfuCounter(entry);
-          else score = Number.MAX_SAFE_INTEGER - (db.getExpire(key) ?? Number.MAX_SAFE_INTEGER);
-          addToPool(pool, { db, key, score });
-        }
-      }
-      // Take the best candidate that still exists.
-      while (pool.length > 0 && victim === undefined) {
-        const best = pool.pop() as Candidate;
-        const entry = best.db.dict.get(best.key);
-        if (entry === undefined) continue;
-        if (volatileOnly && best.db.getExpire(best.key) === undefined) continue;
-        victim = best;
-      }
-    }
+    const victim = random ? randomVictim(server, volatileOnly) : pooledVictim(server, volatileOnly);
     if (victim === undefined) return false;
-    if (victim.db.getExpire(victim.key) !== undefined && (victim.db.getExpire(victim.key) as number) <= now) {
-      victim.db.expire(victim.key);
-    } else {
-      server.evict(victim.db, victim.key);
-    }
+    server.evict(victim.db, victim.key);
   }
   return true;
 }
 
-/** Keeps the pool sorted by ascending score, bounded, without duplicates. */
-function addToPool(pool: Candidate[], candidate: Candidate): void {
-  if (pool.some((c) => c.db === candidate.db && c.key === candidate.key)) return;
-  if (pool.length >= POOL_SIZE && candidate.score <= pool[0].score) return;
+function randomVictim(server: RedisServer, volatileOnly: boolean): Candidate | undefined {
+  const dbs = server.dbs;
+  let next = nextRandomDb.get(server) ?? 0;
+  try {
+    for (let i = 0; i < dbs.length; i++) {
+      next = (next + 1) % dbs.length;
+      const db = dbs[next];
+      const key = volatileOnly ? db.sampleVolatileKey() : db.sampleKey();
+      if (key !== undefined) return { db, key, score: 0 };
+    }
+    return undefined;
+  } finally {
+    nextRandomDb.set(server, next);
+  }
+}
+
+function pooledVictim(server: RedisServer, volatileOnly: boolean): Candidate | undefined {
+  let pool = pools.get(server);
+  if (pool === undefined) {
+    pool = [];
+    pools.set(server, pool);
+  }
+  for (;;) {
+    let total = 0;
+    for (const db of server.dbs) {
+      const size = volatileOnly ? db.expiresCount : db.size;
+      if (size === 0) continue;
+      total += size;
+      populate(server, db, volatileOnly, pool);
+    }
+    if (total === 0) return undefined;
+    // Best first; candidates deleted (or no longer volatile) since they were sampled are ghosts.
+    while (pool.length > 0) {
+      const best = pool.pop() as Candidate;
+      if (!best.db.dict.has(best.key)) continue;
+      if (volatileOnly && best.db.getExpire(best.key) === undefined) continue;
+      return best;
+    }
+  }
+}
+
+/** Samples `maxmemory-samples` keys of a database into the pool. */
+function populate(server: RedisServer, db: Db, volatileOnly: boolean, pool: Candidate[]): void {
+  const policy = server.maxmemoryPolicy;
+  const samples = server.maxmemorySamples;
+  for (let i = 0; i < samples; i++) {
+    const key = volatileOnly ? db.sampleVolatileKey() : db.sampleKey();
+    if (key === undefined) return;
+    const entry = db.dict.get(key);
+    if (entry === undefined) continue;
+    let score: number;
+    if (policy.endsWith('lru')) score = server.idleTime(entry);
+    else if (policy.endsWith('lfu')) score = 255 - server.lfuCounter(entry);
+    else score = Number.MAX_SAFE_INTEGER - (db.getExpire(key) as number); // volatile-ttl
+    addToPool(pool, db, key, score);
+  }
+}
+
+/** Keeps the pool sorted by ascending score, bounded, one place per key. */
+function addToPool(pool: Candidate[], db: Db, key: string, score: number): void {
+  for (let i = 0; i < pool.length; i++) {
+    const c = pool[i];
+    if (c.key === key && c.db === db) {
+      if (c.score === score) return;
+      pool.splice(i, 1);
+      break;
+    }
+  }
+  if (pool.length >= POOL_SIZE && score <= pool[0].score) return;
   let i = pool.length;
-  while (i > 0 && pool[i - 1].score > candidate.score) i--;
-  pool.splice(i, 0, candidate);
+  while (i > 0 && pool[i - 1].score > score) i--;
+  pool.splice(i, 0, { db, key, score });
   if (pool.length > POOL_SIZE) pool.shift();
 }

@@ -21,7 +21,31 @@ export interface EncodingConfig {
   readonly zsetMaxListpackEntries: number;
   readonly zsetMaxListpackValue: number;
   readonly listMaxListpackSize: number;
+  /**
+   * Whether small sets of strings use the listpack encoding (Valkey 8, Redis 7.2+); Redis 7.0
+   * has only intset and hashtable sets.
+   */
+  readonly setListpack: boolean;
+  /**
+   * Whether small lists use the listpack encoding (Valkey, Redis 7.2+). Redis 7.0 stores every
+   * list as a quicklist.
+   */
+  readonly listpackLists: boolean;
 }
+
+/** The defaults of Valkey 8 (used where a value is built without a server at hand, e.g. RESTORE in tests). */
+export const DEFAULT_ENCODING: EncodingConfig = {
+  hashMaxListpackEntries: 128,
+  hashMaxListpackValue: 64,
+  setMaxIntsetEntries: 512,
+  setMaxListpackEntries: 128,
+  setMaxListpackValue: 64,
+  zsetMaxListpackEntries: 128,
+  zsetMaxListpackValue: 64,
+  listMaxListpackSize: -2,
+  setListpack: true,
+  listpackLists: true,
+};
 
 /** Base of every non-string value. */
 export abstract class RObject {
@@ -76,6 +100,11 @@ export interface ValueCodec<T extends RObject = RObject> {
   restore(items: readonly string[]): T;
   /** The elements SORT sorts (list order, set members, zset members by score); none for hashes. */
   sortElements?(value: T): string[];
+  /**
+   * The value of one field, for types with fields (hashes), or undefined when it is missing. SORT's
+   * `BY key->field` and `GET key->field` read fields through it (through `dump` when absent).
+   */
+  field?(value: T, name: string): string | undefined;
 }
 
 const codecs = new Map<string, ValueCodec>();

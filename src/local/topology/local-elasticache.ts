@@ -4,7 +4,7 @@ import { ResolveContext, resolveValue, tryResolve } from './intrinsics';
 import { nodeMemoryBytes } from './node-memory';
 import { LocalEndpoint, LocalRedisGroup } from './redis-group';
 import { generateSecretString, GenerateSecretString } from './secrets';
-import { RedisCacheSpec, TopologySpec, UserSpec, isRedisSpec, localId, readTopology } from './spec';
+import { RedisCacheSpec, TopologySpec, UserSpec, isRedisSpec, localId, readTopology } from './model';
 import { CfnResourceJson, LoadedTemplate, TemplateSource, loadTemplate } from './template';
 import type { ListenerTls } from '../net/listener';
 import { LocalCa } from '../tls/ca';

@@ -4,7 +4,7 @@ import { ClusterNode, ClusterShard, ClusterTopology, evenSlotRanges } from '../c
 import { Listener, ListenerTls, startListener } from '../net/listener';
 import { ReplicationLink, fullSync } from '../replication';
 import { RedisServer, RedisServerOptions } from '../server';
-import type { RedisCacheSpec } from './spec';
+import type { RedisCacheSpec } from './model';
 
 /** A host and port clients connect to. */
 export interface LocalEndpoint {

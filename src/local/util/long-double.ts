@@ -1,240 +1,206 @@
 /**
- * The arithmetic INCRBYFLOAT performs: the server parses both operands with `strtold`, adds them
- * as C `long double`s and prints the sum with `%.17Lf` (trailing zeros removed). On x86-64 a
- * `long double` is the x87 extended format: a 64-bit significand and a 15-bit exponent. Doubles
- * would round differently (and print differently), so this module models that format exactly with
- * bigints: a finite value is `(-1)^negative * significand * 2^exponent`, rounded to 64 significant
- * bits (ties to even), with the format's subnormal floor and overflow to infinity.
+ * x87 80-bit extended precision ("long double" on x86-64 Linux), as the server uses for
+ * HINCRBYFLOAT and INCRBYFLOAT: a 64-bit significand with an explicit leading bit, exponents down
+ * to 2^-16382 (subnormals to 2^-16445) and up to just below 2^16384.
+ *
+ * Values are kept exactly as `significand * 2^exponent` with a bigint significand, so parsing
+ * (glibc's strtold), addition and `%.17Lf` printing round exactly once, to nearest with ties to
+ * even, as the hardware and the C library do. This is not a hot path: one operation per command.
  */
 
-/** A finite extended-precision value. */
+/** A finite extended value, or an infinity. NaN is never produced by the operations used here. */
 export interface LongDouble {
   readonly negative: boolean;
-  /** The significand: below 2^64 (at least 2^63 unless subnormal or zero). */
+  /** 0 for zero; otherwise below 2^64 (at least 2^63 for normal numbers). */
   readonly significand: bigint;
   readonly exponent: number;
+  readonly infinite: boolean;
 }
 
-/** Result of parsing: a finite value, an infinity, or undefined for text strtold does not take. */
-export type ParsedLongDouble = LongDouble | 'inf' | '-inf';
-
-const PRECISION = 64;
-/** Exponent (of the significand's unit) of the smallest subnormal, 2^-16445. */
-const MIN_EXPONENT = -16445;
-/** Largest exponent of a finite value: (2^64 - 1) * 2^16320 is the largest long double. */
-const MAX_EXPONENT = 16383 - (PRECISION - 1);
+const SIG_BITS = 64;
+/** Exponent of the least significant bit of the smallest subnormal: 2^-16445. */
+const MIN_EXP = -16445;
+/** Largest exponent of the least significant significand bit of a finite value. */
+const MAX_EXP = 16383 - (SIG_BITS - 1);
+const TWO_63 = 1n << 63n;
+const TWO_64 = 1n << 64n;
 /** The server refuses numbers of this many characters or more (MAX_LONG_DOUBLE_CHARS). */
 const MAX_CHARS = 5 * 1024;
 
+const ZERO: LongDouble = { negative: false, significand: 0n, exponent: 0, infinite: false };
+
+function infinity(negative: boolean): LongDouble {
+  return { negative, significand: 0n, exponent: 0, infinite: true };
+}
 
 function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
 
 /**
- * Rounds `numerator / denominator * 2^exponent` (both positive) to the nearest extended value,
- * ties to even. Returns 'inf' on overflow and a zero significand when it underflows to zero.
+ * Rounds `num / den * 2^exp2` (num >= 0, den > 0) to the nearest extended value.
+ * `underflow` reports a non-zero input that rounded to zero.
  */
-function round(negative: boolean, numerator: bigint, denominator: bigint, exponent: number): LongDouble | 'inf' {
-  // floor(log2(numerator / denominator)): the bit lengths give it, or one less.
-  let log = bitLength(numerator) - bitLength(denominator);
-  const atLeast = log >= 0 ? numerator >= denominator << BigInt(log) : numerator << BigInt(-log) >= denominator;
-  if (!atLeast) log--;
-  let unit = log + exponent - (PRECISION - 1);
-  if (unit < MIN_EXPONENT) unit = MIN_EXPONENT;
-  const shift = exponent - unit;
-  const num = shift >= 0 ? numerator << BigInt(shift) : numerator;
-  const den = shift >= 0 ? denominator : denominator << BigInt(-shift);
-  let q = num / den;
-  const twiceRem = (num - q * den) * 2n;
-  if (twiceRem > den || (twiceRem === den && (q & 1n) === 1n)) q++;
-  if (q === 1n << BigInt(PRECISION)) {
-    q >>= 1n;
-    unit++;
+function round(negative: boolean, num: bigint, den: bigint, exp2: number): { value: LongDouble; underflow: boolean } {
+  if (num === 0n) return { value: { ...ZERO, negative }, underflow: false };
+  // Choose e so that the quotient has exactly 64 bits (or fewer for subnormals).
+  let e = exp2 + bitLength(num) - bitLength(den) - SIG_BITS;
+  let q = 0n;
+  let n = 0n;
+  let d = 0n;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (e < MIN_EXP) e = MIN_EXP;
+    const shift = exp2 - e;
+    n = shift >= 0 ? num << BigInt(shift) : num;
+    d = shift >= 0 ? den : den << BigInt(-shift);
+    q = n / d;
+    if (q >= TWO_64) {
+      e++;
+      continue;
+    }
+    if (q < TWO_63 && e > MIN_EXP) {
+      e--;
+      continue;
+    }
+    break;
   }
-  if (unit > MAX_EXPONENT) return 'inf';
-  return { negative, significand: q, exponent: unit };
+  const twice = (n - q * d) * 2n;
+  if (twice > d || (twice === d && (q & 1n) === 1n)) q++;
+  if (q === TWO_64) {
+    q = TWO_63;
+    e++;
+  }
+  if (q === 0n) return { value: { ...ZERO, negative }, underflow: true };
+  if (e > MAX_EXP) return { value: infinity(negative), underflow: false };
+  return { value: { negative, significand: q, exponent: e, infinite: false }, underflow: false };
 }
 
-function isSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13);
-}
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+const INFINITY = /^([+-]?)(?:inf|infinity)$/i;
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  if (code >= 65 && code <= 70) return code - 55;
-  return -1;
+/** An exponent text as a number, clamped far beyond any representable range. */
+function clampedExponent(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const negative = text.startsWith('-');
+  const digits = text.replace(/^[+-]/, '').replace(/^0+/, '');
+  const magnitude = digits.length > 7 ? 10_000_000 : Number(digits || '0');
+  return negative ? -magnitude : magnitude;
 }
 
 /**
- * Parses a number as the server's string2ld does: all of the text must be consumed by strtold
- * (decimal or hexadecimal notation, `inf`/`infinity`, optional sign), no leading space, no NaN,
- * no overflow, no underflow to zero.
+ * Parses a number as the server's string2ld does: the whole string must be a strtold number
+ * (decimal or hexadecimal, `inf`/`infinity`), no leading space, no NaN, no overflow to infinity
+ * and no underflow to zero; at most 5119 characters.
  */
-export function parseLongDouble(text: string): ParsedLongDouble | undefined {
-  if (text.length === 0 || text.length >= MAX_CHARS) return undefined;
-  // strtold stops at a NUL byte; the server wants all of the text consumed.
-  if (text.indexOf('\0') >= 0) return undefined;
-  const s = text;
-  if (isSpace(s.charCodeAt(0))) return undefined;
-  let i = 0;
-  let negative = false;
-  const sign = s.charCodeAt(0);
-  if (sign === 43 /* + */ || sign === 45 /* - */) {
-    negative = sign === 45;
-    i = 1;
+export function parseLongDouble(s: string): LongDouble | undefined {
+  if (s.length === 0 || s.length >= MAX_CHARS) return undefined;
+  const inf = INFINITY.exec(s);
+  if (inf) return infinity(inf[1] === '-');
+  const dec = DECIMAL.exec(s);
+  if (dec) {
+    const intDigits = dec[2];
+    const fracDigits = dec[3] ?? '';
+    if (intDigits.length + fracDigits.length === 0) return undefined;
+    return finishParse(dec[1] === '-', BigInt((intDigits + fracDigits) || '0'), clampedExponent(dec[4]) - fracDigits.length, 10);
   }
-  const rest = s.slice(i).toLowerCase();
-  if (rest === 'inf' || rest === 'infinity') return negative ? '-inf' : 'inf';
-  if (rest.startsWith('0x')) {
-    const hex = parseHex(s, i + 2, negative);
-    if (hex !== undefined) return hex;
-    // "0x" without hex digits: strtold reads the "0" and stops at the "x".
-    return undefined;
+  const hex = HEX.exec(s);
+  if (hex) {
+    const intDigits = hex[2];
+    const fracDigits = hex[3] ?? '';
+    if (intDigits.length + fracDigits.length === 0) return undefined;
+    return finishParse(hex[1] === '-', BigInt('0x' + (intDigits + fracDigits || '0')), clampedExponent(hex[4]) - 4 * fracDigits.length, 2);
   }
-  return parseDecimal(s, i, negative);
+  return undefined;
 }
 
-function parseDecimal(s: string, start: number, negative: boolean): LongDouble | undefined {
-  let i = start;
-  let digits = '';
-  let fractionDigits = 0;
-  let any = false;
-  while (i < s.length && isDigit(s.charCodeAt(i))) {
-    digits += s[i++];
-    any = true;
-  }
-  if (i < s.length && s.charCodeAt(i) === 46 /* . */) {
-    i++;
-    while (i < s.length && isDigit(s.charCodeAt(i))) {
-      digits += s[i++];
-      fractionDigits++;
-      any = true;
-    }
-  }
-  if (!any) return undefined;
-  let exponent = 0;
-  if (i < s.length && (s.charCodeAt(i) | 32) === 101 /* e */) {
-    let j = i + 1;
-    let expNegative = false;
-    if (j < s.length && (s.charCodeAt(j) === 43 || s.charCodeAt(j) === 45)) {
-      expNegative = s.charCodeAt(j) === 45;
-      j++;
-    }
-    if (j >= s.length || !isDigit(s.charCodeAt(j))) return undefined; // "1e": the e is left over
-    let e = 0;
-    while (j < s.length && isDigit(s.charCodeAt(j))) {
-      if (e < 1e9) e = e * 10 + (s.charCodeAt(j) - 48);
-      j++;
-    }
-    exponent = expNegative ? -e : e;
-    i = j;
-  }
-  if (i !== s.length) return undefined;
-  const trimmed = digits.replace(/^0+/, '');
-  if (trimmed === '') return { negative, significand: 0n, exponent: 0 };
-  const decimalExponent = exponent - fractionDigits;
-  // Magnitude is about 10^(trimmed.length + decimalExponent - 1): beyond the format's range the
-  // result is an overflow (rejected) or an underflow to zero (rejected).
-  const magnitude = trimmed.length + decimalExponent;
-  if (magnitude > 4934) return undefined;
-  if (magnitude < -4952) return undefined;
-  const mantissa = BigInt(trimmed);
-  const result = decimalExponent >= 0
-    ? round(negative, mantissa * 10n ** BigInt(decimalExponent), 1n, 0)
-    : round(negative, mantissa, 10n ** BigInt(-decimalExponent), 0);
-  if (result === 'inf' || result.significand === 0n) return undefined;
-  return result;
-}
-
-function parseHex(s: string, start: number, negative: boolean): LongDouble | undefined {
-  let i = start;
-  let mantissa = 0n;
-  let fractionDigits = 0;
-  let any = false;
-  while (i < s.length && hexValue(s.charCodeAt(i)) >= 0) {
-    mantissa = mantissa * 16n + BigInt(hexValue(s.charCodeAt(i++)));
-    any = true;
-  }
-  if (i < s.length && s.charCodeAt(i) === 46) {
-    i++;
-    while (i < s.length && hexValue(s.charCodeAt(i)) >= 0) {
-      mantissa = mantissa * 16n + BigInt(hexValue(s.charCodeAt(i++)));
-      fractionDigits++;
-      any = true;
-    }
-  }
-  if (!any) return undefined;
-  let exponent = 0;
-  if (i < s.length && (s.charCodeAt(i) | 32) === 112 /* p */) {
-    let j = i + 1;
-    let expNegative = false;
-    if (j < s.length && (s.charCodeAt(j) === 43 || s.charCodeAt(j) === 45)) {
-      expNegative = s.charCodeAt(j) === 45;
-      j++;
-    }
-    if (j >= s.length || !isDigit(s.charCodeAt(j))) return undefined;
-    let e = 0;
-    while (j < s.length && isDigit(s.charCodeAt(j))) {
-      if (e < 1e9) e = e * 10 + (s.charCodeAt(j) - 48);
-      j++;
-    }
-    exponent = expNegative ? -e : e;
-    i = j;
-  }
-  if (i !== s.length) return undefined;
-  if (mantissa === 0n) return { negative, significand: 0n, exponent: 0 };
-  const binaryExponent = exponent - 4 * fractionDigits;
-  const magnitude = bitLength(mantissa) + binaryExponent;
-  if (magnitude > 16385 || magnitude < -16450) return undefined;
-  const result = round(negative, mantissa, 1n, binaryExponent);
-  if (result === 'inf' || result.significand === 0n) return undefined;
-  return result;
-}
-
-/** The sum of two finite values, rounded to the format; 'inf' when it overflows. */
-export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | 'inf' | '-inf' {
-  const low = Math.min(a.exponent, b.exponent);
-  const sa = (a.negative ? -a.significand : a.significand) << BigInt(a.exponent - low);
-  const sb = (b.negative ? -b.significand : b.significand) << BigInt(b.exponent - low);
-  const sum = sa + sb;
-  if (sum === 0n) {
-    // Round-to-nearest gives -0 only for (-0) + (-0).
-    return { negative: a.negative && b.negative && a.significand === 0n && b.significand === 0n, significand: 0n, exponent: 0 };
-  }
-  const negative = sum < 0n;
-  const r = round(negative, negative ? -sum : sum, 1n, low);
-  if (r === 'inf') return negative ? '-inf' : 'inf';
-  return r;
-}
-
-const TEN_17 = 10n ** 17n;
-
-/**
- * The value as the server prints an INCRBYFLOAT result: `%.17Lf` (exact decimal expansion rounded
- * to 17 decimals, ties to even), then trailing zeros and a trailing point removed, and `-0` as `0`.
- */
-export function formatLongDouble(v: LongDouble): string {
-  let units: bigint; // the value times 10^17, rounded
-  if (v.exponent >= 0) {
-    units = (v.significand << BigInt(v.exponent)) * TEN_17;
+function finishParse(negative: boolean, digits: bigint, exponent: number, base: 10 | 2): LongDouble | undefined {
+  if (digits === 0n) return { ...ZERO, negative };
+  const magnitude = base === 10
+    ? bitLength(digits) + exponent * 3.3219280948873626
+    : bitLength(digits) + exponent;
+  if (magnitude > 16400) return undefined; // overflow: strtold returns HUGE_VALL with ERANGE
+  if (magnitude < -16500) return undefined; // underflow to zero with ERANGE
+  let result: { value: LongDouble; underflow: boolean };
+  if (base === 2) {
+    result = round(negative, digits, 1n, exponent);
+  } else if (exponent >= 0) {
+    result = round(negative, digits * 10n ** BigInt(exponent), 1n, 0);
   } else {
-    const den = 1n << BigInt(-v.exponent);
-    const num = v.significand * TEN_17;
-    units = num / den;
-    const twiceRem = (num - units * den) * 2n;
-    if (twiceRem > den || (twiceRem === den && (units & 1n) === 1n)) units++;
+    result = round(negative, digits, 10n ** BigInt(-exponent), 0);
   }
-  const integer = units / TEN_17;
-  let fraction = (units % TEN_17).toString().padStart(17, '0');
-  let end = fraction.length;
-  while (end > 0 && fraction.charCodeAt(end - 1) === 48) end--;
-  fraction = fraction.slice(0, end);
-  const text = (v.negative ? '-' : '') + integer.toString() + (fraction.length > 0 ? '.' + fraction : '');
+  if (result.underflow || result.value.infinite) return undefined;
+  return result.value;
+}
+
+/** An integer, exactly (every 64-bit integer fits the significand). */
+export function longDoubleFromInt(n: bigint): LongDouble {
+  const negative = n < 0n;
+  return round(negative, negative ? -n : n, 1n, 0).value;
+}
+
+export function isZero(x: LongDouble): boolean {
+  return !x.infinite && x.significand === 0n;
+}
+
+/** `a + b` rounded once; `undefined` for NaN (infinities of opposite signs). */
+export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | undefined {
+  if (a.infinite || b.infinite) {
+    if (a.infinite && b.infinite && a.negative !== b.negative) return undefined;
+    return a.infinite ? a : b;
+  }
+  if (a.significand === 0n) return b.significand === 0n ? { ...ZERO, negative: a.negative && b.negative } : b;
+  if (b.significand === 0n) return a;
+  const base = Math.min(a.exponent, b.exponent);
+  const sa = (a.negative ? -a.significand : a.significand) << BigInt(a.exponent - base);
+  const sb = (b.negative ? -b.significand : b.significand) << BigInt(b.exponent - base);
+  const sum = sa + sb;
+  if (sum === 0n) return ZERO;
+  return round(sum < 0n, sum < 0n ? -sum : sum, 1n, base).value;
+}
+
+/** `x * k` for an integer `k`, rounded once (blocking timeouts: seconds times 1000). */
+export function multiplyLongDouble(x: LongDouble, k: bigint): LongDouble {
+  if (x.infinite || x.significand === 0n || k === 0n) return x;
+  const negative = x.negative !== (k < 0n);
+  return round(negative, x.significand * (k < 0n ? -k : k), 1n, x.exponent).value;
+}
+
+/** ceill(): the smallest integer not below `x`, exactly. `x` must be finite. */
+export function ceilLongDouble(x: LongDouble): bigint {
+  if (x.significand === 0n) return 0n;
+  if (x.exponent >= 0) {
+    const v = x.significand << BigInt(x.exponent);
+    return x.negative ? -v : v;
+  }
+  const shift = BigInt(-x.exponent);
+  const floor = x.significand >> shift;
+  if (x.negative) return -floor;
+  return (floor << shift) === x.significand ? floor : floor + 1n;
+}
+
+const SCALE = 10n ** 17n;
+
+/**
+ * The server's human-friendly form (ld2string with LD_STR_HUMAN): `%.17Lf` with trailing zeros
+ * and a trailing point removed, `-0` printed as `0`; `inf`/`-inf` for infinities.
+ */
+export function formatLongDoubleHuman(x: LongDouble): string {
+  if (x.infinite) return x.negative ? '-inf' : 'inf';
+  let text: string;
+  if (x.exponent >= 0) {
+    text = (x.significand << BigInt(x.exponent)).toString();
+  } else {
+    const shift = BigInt(-x.exponent);
+    const scaled = x.significand * SCALE;
+    let q = scaled >> shift;
+    const twice = (scaled - (q << shift)) << 1n;
+    const unit = 1n << shift;
+    if (twice > unit || (twice === unit && (q & 1n) === 1n)) q++;
+    const intPart = (q / SCALE).toString();
+    const frac = (q % SCALE).toString().padStart(17, '0').replace(/0+$/, '');
+    text = frac.length > 0 ? intPart + '.' + frac : intPart;
+  }
+  if (x.negative) text = '-' + text;
   return text === '-0' ? '0' : text;
 }
