@@ -133,12 +133,27 @@ const CHANNEL_COMMANDS: ReadonlyMap<string, { readonly all: boolean; readonly pa
 /** Commands whose key positions name shard channels, not keys (the ACL checks them as channels). */
 const SHARD_CHANNEL_COMMANDS = new Set(['ssubscribe', 'sunsubscribe', 'spublish']);
 
-function keyPermission(cmd: Command): number {
-  switch (cmd.keyAccess) {
-    case 'read': return KEY_READ;
-    case 'write': return KEY_WRITE;
-    default: return KEY_ALL;
-  }
+/** The key arguments of a request and the permission (KEY_READ, KEY_WRITE) each one needs. */
+export interface AclKeys {
+  readonly positions: readonly number[];
+  readonly perms: readonly number[];
+}
+
+const NO_KEYS: AclKeys = { positions: [], perms: [] };
+
+/**
+ * The keys the ACL checks for a request: the command table's key positions, each needing the
+ * permission of the command's declared access (`keyAccess`: read, write, or both). redis-server
+ * takes the permission per key from its key specifications (`access` needs read; `insert`,
+ * `update`, `delete` need write): where a command's keys differ (COPY reads its source and
+ * writes its destination, INCR needs both), the table's declaration decides here.
+ */
+export function aclKeys(cmd: Command, argv: readonly string[]): AclKeys {
+  if (SHARD_CHANNEL_COMMANDS.has(cmd.name) && cmd.parent === undefined) return NO_KEYS;
+  const positions = cmd.keyIndexes(argv);
+  if (positions.length === 0) return NO_KEYS;
+  const perm = cmd.keyAccess === 'read' ? KEY_READ : cmd.keyAccess === 'write' ? KEY_WRITE : KEY_ALL;
+  return { positions, perms: positions.map(() => perm) };
 }
 
 /** Denial codes in the server's order of precedence (a channel beats a key beats a command). */
@@ -342,18 +357,18 @@ export class AclSelector {
   }
 
   /** Checks a command; returns 0 or a denial code (then `failedIndex` names the argument). */
-  public check(cmd: Command, argv: readonly string[], keys: readonly number[] | null): number {
+  public check(cmd: Command, argv: readonly string[], keys: AclKeys | null): number {
     if (!cmd.noAuth && !this.hasCommand(cmd.id)) {
       const allowed = argv.length >= 2 ? this.firstArgs?.get(cmd.id) : undefined;
       if (allowed === undefined) return DENIED_CMD;
       const arg = argv[cmd.parent !== undefined ? 2 : 1].toLowerCase();
       if (!allowed.some((a) => a.toLowerCase() === arg)) return DENIED_CMD;
     }
-    if (!this.allKeys && keys !== null && keys.length > 0) {
-      const perm = keyPermission(cmd);
-      for (const index of keys) {
-        if (!this.keyAllowed(argv[index], perm)) {
-          this.failedIndex = index;
+    if (!this.allKeys && keys !== null) {
+      const { positions, perms } = keys;
+      for (let i = 0; i < positions.length; i++) {
+        if (!this.keyAllowed(argv[positions[i]], perms[i])) {
+          this.failedIndex = positions[i];
           return DENIED_KEY;
         }
       }
@@ -544,11 +559,11 @@ export class AclUser {
     if (this.allowsAll) return null;
     let relevant = DENIED_CMD;
     let lastIndex = 0;
-    let keys: number[] | null = null;
+    let keys: AclKeys | null = null;
     let keysKnown = false;
     for (const selector of this.selectors) {
       if (!keysKnown && !selector.allKeys) {
-        keys = SHARD_CHANNEL_COMMANDS.has(cmd.name) && cmd.parent === undefined ? null : cmd.keyIndexes(argv);
+        keys = aclKeys(cmd, argv);
         keysKnown = true;
       }
       const result = selector.check(cmd, argv, keys);
@@ -561,6 +576,22 @@ export class AclUser {
     }
     if (relevant === DENIED_CMD) return { reason: 'command', object: cmd.fullName, index: 0 };
     return { reason: relevant === DENIED_KEY ? 'key' : 'channel', object: argv[lastIndex], index: lastIndex };
+  }
+
+  /**
+   * Whether one selector allows the command and gives `perm` (KEY_READ, KEY_WRITE) on every key:
+   * commands that reach keys their arguments do not name (SORT ... BY / GET patterns) require it.
+   */
+  public permitsAllKeys(cmd: Command, argv: readonly string[], perm: number): boolean {
+    if (this.allowsAll) return true;
+    let keys: AclKeys | null = null;
+    for (const selector of this.selectors) {
+      const unrestricted = selector.allKeys || selector.keys.some((k) => k.pattern === '*' && (k.perm & perm) === perm);
+      if (!unrestricted) continue;
+      keys ??= aclKeys(cmd, argv);
+      if (selector.check(cmd, argv, keys) === 0) return true;
+    }
+    return false;
   }
 
   /** Copies another user's flags, passwords and selectors (ACL SETUSER applies a staged copy). */

@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { RawClient } from './support';
 import { FakeClock, RedisServer, RunningRedisServer, startRedisServer } from '../../src/local';
 import { globMatch } from '../../src/local/util/glob';
-import { Acl, AclUser, sha256Hex } from '../../src/local/acl';
+import { Acl, AclUser, KEY_READ, KEY_WRITE, sha256Hex } from '../../src/local/acl';
 import { checkIamToken, iamTokenSignature, parseIamToken } from '../../src/local/iam';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -114,6 +114,18 @@ describe('ACL rule engine', () => {
       }
       return true;
     }), { numRuns: 2000 });
+  });
+
+  test('access to every key, for commands that reach keys their arguments do not name (SORT BY/GET)', () => {
+    const sort = cmd('sort_ro');
+    const argv = ['SORT_RO', 'list', 'BY', 'w_*'];
+    expect(acl.defaultUser.permitsAllKeys(sort, argv, KEY_READ)).toBe(true);
+    expect(user('reset', '+@all', '~list').permitsAllKeys(sort, argv, KEY_READ)).toBe(false);
+    expect(user('reset', '+@all', '%R~*').permitsAllKeys(sort, argv, KEY_READ)).toBe(true);
+    expect(user('reset', '+@all', '%R~*').permitsAllKeys(sort, argv, KEY_WRITE)).toBe(false);
+    expect(user('reset', '-@all', '+get', '~*').permitsAllKeys(sort, argv, KEY_READ)).toBe(false);
+    expect(user('reset', '+sort_ro', '~list', '(%R~* +sort_ro)').permitsAllKeys(sort, argv, KEY_READ)).toBe(true);
+    expect(user('reset', '+sort_ro', '~list', '(%R~* +get)').permitsAllKeys(sort, argv, KEY_READ)).toBe(false);
   });
 
   test('channels: globs for channels, literal equality for PSUBSCRIBE patterns, shard channels are not keys', () => {
