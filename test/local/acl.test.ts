@@ -1,13 +1,13 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import * as fc from 'fast-check';
 import { createClient } from '@redis/client';
 import { SignatureV4 } from '@smithy/signature-v4';
+import * as fc from 'fast-check';
 import Redis from 'ioredis';
 import { RawClient } from './support';
 import { FakeClock, RedisServer, RunningRedisServer, startRedisServer } from '../../src/local';
-import { globMatch } from '../../src/local/util/glob';
 import { Acl, AclUser, KEY_READ, KEY_WRITE, sha256Hex } from '../../src/local/acl';
 import { checkIamToken, iamTokenSignature, parseIamToken } from '../../src/local/iam';
+import { globMatch } from '../../src/local/util/glob';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const SIGNED_AT = Date.UTC(2026, 0, 1, 12, 0, 0);
