@@ -1,6 +1,6 @@
 import type { Client } from '../client';
-import { ceilLongDouble, multiplyLongDouble, parseLongDouble } from '../util/long-double';
 import { ReplyError } from './types';
+import { ceilLongDouble, multiplyLongDouble, parseLongDouble } from '../util/long-double';
 
 /**
  * Timeouts of blocking commands (BLPOP, BLMOVE, BZPOPMIN...): a number of seconds as a double,

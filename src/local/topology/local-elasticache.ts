@@ -1,10 +1,10 @@
 import * as os from 'node:os';
 import { Config } from '../config';
 import { ResolveContext, resolveValue, tryResolve } from './intrinsics';
+import { RedisCacheSpec, TopologySpec, UserSpec, isRedisSpec, localId, readTopology } from './model';
 import { nodeMemoryBytes } from './node-memory';
 import { LocalEndpoint, LocalRedisGroup } from './redis-group';
 import { generateSecretString, GenerateSecretString } from './secrets';
-import { RedisCacheSpec, TopologySpec, UserSpec, isRedisSpec, localId, readTopology } from './model';
 import { CfnResourceJson, LoadedTemplate, TemplateSource, loadTemplate } from './template';
 import type { ListenerTls } from '../net/listener';
 import { LocalCa } from '../tls/ca';

@@ -1,7 +1,7 @@
 import type { Client } from '../../../src/local/client';
 import { blockingTimeout } from '../../../src/local/commands/timeout';
-import { parseLongDouble } from '../../../src/local/util/long-double';
 import { ReplyError } from '../../../src/local/commands/types';
+import { parseLongDouble } from '../../../src/local/util/long-double';
 
 const NOW = Date.UTC(2026, 0, 1);
 
