@@ -187,6 +187,10 @@ describe('ACL against redis-server', () => {
       ['EXPIRE', 'r1', '100'], ['EXPIRE', 'w1', '100'], ['GETRANGE', 'r1', '0', '1'], ['SETRANGE', 'w1', '0', 'a'],
       ['SETRANGE', 'r1', '0', 'a'], ['LCS', 'r1', 'k1'], ['LCS', 'r1', 'w1'], ['BITCOUNT', 'w1'], ['GETBIT', 'r1', '0'],
       ['PUBLISH', 'ch1', 'x'], ['PUBLISH', 'other', 'x'], ['SPUBLISH', 'ch1', 'x'], ['SPUBLISH', 'other', 'x'],
+      ['HSET', 'w2', 'f', 'v'], ['HSET', 'r2', 'f', 'v'], ['HGET', 'r2', 'f'], ['HGET', 'w2', 'f'], ['HGETALL', 'k2'],
+      ['LPUSH', 'w3', 'a'], ['LRANGE', 'r3', '0', '-1'], ['LRANGE', 'w3', '0', '-1'], ['RPUSH', 'r3', 'a'],
+      ['SADD', 'w4', 'a'], ['SMEMBERS', 'w4'], ['SMEMBERS', 'r4'], ['SREM', 'r4', 'a'], ['SINTER', 'r4', 'k4'], ['SINTER', 'r4', 'w4'],
+      ['ZADD', 'w5', '1', 'a'], ['ZRANGE', 'r5', '0', '-1'], ['ZSCORE', 'w5', 'a'], ['ZREM', 'k5', 'a'],
       ['GET'], ['AUTH', 'np', 'pw'], ['PING'], ['ECHO', 'x'], ['ACL', 'WHOAMI'],
     ];
     for (const argv of requests) await same(np, argv);
