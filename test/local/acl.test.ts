@@ -327,6 +327,16 @@ describe('users from options, defineUser and ElastiCache access strings', () => 
     await s.stop();
   });
 
+  test('a user named default in the user group defines the default user', async () => {
+    const s = await startRedisServer({ elasticache: true, users: ['default reset on ~app:* &* +@read >default-password-123'] });
+    expect(await replies(s.port, [['GET', 'app:1'], ['AUTH', 'default-password-123'], ['GET', 'app:1'], ['GET', 'x'], ['SET', 'app:1', 'v']])).toEqual([
+      '-NOAUTH Authentication required.\r\n', '+OK\r\n', '$-1\r\n', '-NOPERM No permissions to access a key\r\n',
+      "-NOPERM User default has no permissions to run the 'set' command\r\n",
+    ]);
+    expect(s.server.acl.defaultUser.describe(s.server.acl.style)).toBe(`on sanitize-payload #${sha256Hex('default-password-123')} ~app:* &* -@all +@read`);
+    await s.stop();
+  });
+
   test('the password option is the default user\'s password (an AUTH token)', async () => {
     const s = await startRedisServer({ password: 'token-0123456789abcdef' });
     expect(await replies(s.port, [['GET', 'k'], ['AUTH', 'token-0123456789abcdef'], ['ACL', 'GETUSER', 'default']])).toEqual([
