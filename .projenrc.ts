@@ -78,6 +78,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The db-cache example's handler reads Aurora PostgreSQL with pg.
     'pg@^8',
     '@types/pg',
+    // Tests of the local engine's IAM authentication sign tokens as applications do: with the
+    // SDK's SigV4 signer and its SHA-256.
+    '@aws-crypto/sha256-js@^5',
   ],
 
   jestOptions: {

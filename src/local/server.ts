@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type * as net from 'node:net';
-import { Acl } from './acl';
+import { Acl, AclDenial, noPermissionMessage } from './acl';
 import { BlockState, Client } from './client';
 import type { ClusterTopology } from './cluster';
 import { buildCommandTable } from './commands';
+import { clientInfoLine } from './commands/client';
 import { localNodes } from './commands/replication';
 import { setInfoSection } from './commands/server';
 import { Command, Errors, ReplyError, unknownCommand, unknownSubcommand, wrongArity } from './commands/types';
 import { Config, MaxmemoryPolicy } from './config';
 import { ConfigValueError } from './config-params';
+import type { IamCredentials } from './iam';
 import { LatencyMonitor, Slowlog } from './monitoring';
 import { Listener, ListenerTls, startListener } from './net/listener';
 import { Notify, parseNotifyFlags } from './notify';
@@ -39,6 +41,11 @@ export interface RedisServerOptions {
   readonly password?: string;
   /** ACL users as ACL SETUSER rule strings, e.g. `['alice on >secret ~app:* +@read']`. */
   readonly users?: readonly string[];
+  /**
+   * Credentials IAM authentication tokens must be signed with (users marked with
+   * `AclUser.iam`). Without them a token's form, cache, user and validity are still checked.
+   */
+  readonly iamCredentials?: IamCredentials;
   /** Configuration parameters (CONFIG SET names), applied at startup. */
   readonly config?: Readonly<Record<string, string | number | boolean>>;
   /** Serve TLS with this key and certificate. */
@@ -135,7 +142,7 @@ export class RedisServer implements DbHost {
   public readonly runId = randomBytes(20).toString('hex');
   public readonly clock: Clock;
   public readonly config: Config;
-  public readonly acl = new Acl();
+  public readonly acl: Acl;
   public readonly mem: MemoryCounter = { used: 0 };
   public readonly dbs: Db[];
   public readonly clients = new Map<number, Client>();
@@ -262,6 +269,15 @@ export class RedisServer implements DbHost {
     this.pubsub = new PubSub((c) => this.pendingFlush.add(c));
     this.lastSave = Math.floor(this.startedAt / 1000);
     this.tracking = new Tracking(this);
+    const table = buildCommandTable({ engine: this.engine, version: this.version });
+    this.commands = table.byName;
+    this.commandList = table.list;
+    // Redis OSS 7.0 (and 6.x) describes ACL users and refusals its own way; ElastiCache's 7.1,
+    // 7.2+ and Valkey share the 7.2 wording.
+    this.acl = new Acl(this.commandList, this.olderThan(7, 1) ? '7.0' : '7.2');
+    this.acl.iamCredentials = options.iamCredentials;
+    // ACL LOG entries describe the client as CLIENT INFO does.
+    this.acl.describeClient = (c) => clientInfoLine(this, c);
 
     this.config = new Config({ engine: this.engine, version: this.version });
     this.config.onChange((name, value) => this.applyConfig(name, value));
@@ -288,9 +304,6 @@ export class RedisServer implements DbHost {
 
     this.replication = new ReplicationState(this);
     setInfoSection(this, 'replication', replicationInfo);
-    const table = buildCommandTable({ engine: this.engine, version: this.version });
-    this.commands = table.byName;
-    this.commandList = table.list;
     for (const rules of options.users ?? []) this.defineUser(rules);
   }
 
@@ -473,7 +486,10 @@ export class RedisServer implements DbHost {
         if (denial.reason === 'key') this.stats.aclDeniedKey++;
         else if (denial.reason === 'channel') this.stats.aclDeniedChannel++;
         else this.stats.aclDeniedCommand++;
-        this.reject(c, noPermission(cmd, denial.reason, denial.object), cmd);
+        // The log's client line names the refused command, as the server's does.
+        c.lastCommand = cmd;
+        this.acl.addLogEntry(c, denial.reason, denial.object);
+        this.reject(c, this.noPermission(c, denial), cmd);
         return;
       }
     }
@@ -1184,6 +1200,11 @@ export class RedisServer implements DbHost {
         this.outputLimits = { normal: limit(0), replica: limit(4), pubsub: limit(8) };
         break;
       }
+      case 'acl-pubsub-default': this.acl.pubsubAllChannels = value === 'allchannels'; break;
+      case 'acllog-max-len':
+        this.acl.logMaxLen = Number(value);
+        if (this.acl.log.length > this.acl.logMaxLen) this.acl.log.length = this.acl.logMaxLen;
+        break;
       default:
         if (name.includes('-max-')) this.encoding = this.readEncodingConfig();
     }
@@ -1232,6 +1253,11 @@ export class RedisServer implements DbHost {
     if (this.engine !== 'redis') return false;
     const [a, b] = this.version.split('.').map(Number);
     return a < major || (a === major && b < minor);
+  }
+
+  /** The -NOPERM reply for a command the client's user may not run, in this engine's wording. */
+  public noPermission(c: Client, denial: AclDenial): string {
+    return noPermissionMessage(this.acl.style, c.user.name, denial, denial.reason === 'command' ? denial.object : '');
   }
 
   /** Creates or updates a user from ACL SETUSER rule words ("name rule rule ..."). */
@@ -1324,13 +1350,3 @@ function lfuDecayedCounter(packed: number, nowMinutes: number, decayTime: number
   return periods > counter ? 0 : counter - periods;
 }
 
-function noPermission(cmd: Command, reason: string, object: string): string {
-  switch (reason) {
-    case 'key':
-      return 'NOPERM No permissions to access a key';
-    case 'channel':
-      return 'NOPERM No permissions to access a channel';
-    default:
-      return `NOPERM this user has no permissions to run the '${object || cmd.fullName}' command`;
-  }
-}

@@ -58,7 +58,7 @@ export const commands: CommandDef[] = [
       }
       const username = argv.length === 3 ? argv[1] : 'default';
       const password = argv.length === 3 ? argv[2] : argv[1];
-      authenticate(c, username, password);
+      authenticate(c, username, password, argv[0]);
       c.w.ok();
     },
   },
@@ -126,11 +126,16 @@ export const commands: CommandDef[] = [
   },
 ];
 
-/** Authenticates a client or throws the server's error (WRONGPASS). */
-export function authenticate(c: Client, username: string, password: string): void {
-  const user = c.server.acl.authenticate(username, password);
+/**
+ * Authenticates a client or throws the server's error (WRONGPASS), logging the failure in the
+ * ACL log under the command's name as sent (`command`). IAM users authenticate with a token.
+ */
+export function authenticate(c: Client, username: string, password: string, command = 'AUTH'): void {
+  const acl = c.server.acl;
+  const user = acl.authenticate(username, password, c.server.clock.now());
   if (user === null) {
     c.server.stats.aclDeniedAuth++;
+    acl.addLogEntry(c, 'auth', command, username);
     throw new ReplyError(Errors.WRONGPASS);
   }
   c.setAuthenticated(user);
@@ -168,7 +173,7 @@ function hello(c: Client, argv: string[]): void {
       throw new ReplyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
     }
   }
-  if (auth !== undefined) authenticate(c, auth[0], auth[1]);
+  if (auth !== undefined) authenticate(c, auth[0], auth[1], argv[0]);
   if (!c.authenticated) {
     throw new ReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
   }

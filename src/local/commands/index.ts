@@ -1,3 +1,4 @@
+import { commands as acl } from './acl';
 import { commands as bitmap } from './bitmap';
 import { commands as client } from './client';
 import { commands as cluster } from './cluster';
@@ -37,6 +38,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   config,
   client,
   introspection,
+  acl,
 ];
 
 export interface CommandTable {

@@ -763,7 +763,7 @@ function commandList(c: Client, argv: string[]): void {
 // COMMAND GETKEYS / GETKEYSANDFLAGS
 
 /** A key position and how the command accesses it. */
-interface KeyRef {
+export interface KeyRef {
   readonly pos: number;
   readonly flags: readonly KeySpecFlag[];
 }

@@ -1,4 +1,5 @@
 import type { Client } from '../client';
+import { writeHelp } from './config';
 import { CommandDef } from './types';
 import { globMatch } from '../util/glob';
 
@@ -115,22 +116,18 @@ export const commands: CommandDef[] = [
         since: '6.2.0',
         summary: 'Returns helpful text about the different subcommands.',
         complexity: 'O(1)',
-        handler: (c) => c.w.bulkArray([
-          'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+        handler: (c) => writeHelp(c, 'PUBSUB', [
           'CHANNELS [<pattern>]',
-          '    Return the currently active channels matching a <pattern> (default: \'*\').',
+          '    The active channels, those matching <pattern> if given.',
           'NUMPAT',
-          '    Return number of subscriptions to patterns.',
+          '    How many pattern subscriptions there are.',
           'NUMSUB [<channel> ...]',
-          '    Return the number of subscribers for the specified channels, excluding',
-          '    pattern subscriptions(default: no channels).',
+          '    How many clients subscribe to each channel (patterns not counted).',
           'SHARDCHANNELS [<pattern>]',
-          '    Return the currently active shard level channels matching a <pattern> (default: \'*\').',
+          '    The active shard channels, those matching <pattern> if given.',
           'SHARDNUMSUB [<shardchannel> ...]',
-          '    Return the number of subscribers for the specified shard level channel(s)',
-          'HELP',
-          '    Print this help.',
-        ].map((line) => line)),
+          '    How many clients subscribe to each shard channel.',
+        ]),
       },
     ],
   },

@@ -1,3 +1,4 @@
+import { KEY_READ } from '../acl';
 import type { Client } from '../client';
 import { Notify } from '../notify';
 import { is, parseDouble, toLong } from './args';
@@ -70,6 +71,12 @@ interface SortItem {
  * parsed as the C library's strtod does, ties broken by comparing the elements as bytes.
  */
 function sort(c: Client, argv: string[], readonly: boolean): void {
+  // BY and GET patterns reach keys the arguments do not name: they need read access to every key.
+  let fullAccess: boolean | undefined;
+  const fullKeyAccess = (): boolean => {
+    fullAccess ??= c.user.allowsAll || (c.lastCommand !== null && c.user.permitsAllKeys(c.lastCommand, argv, KEY_READ));
+    return fullAccess;
+  };
   let desc = false;
   let alpha = false;
   let limitStart = 0;
@@ -96,10 +103,15 @@ function sort(c: Client, argv: string[], readonly: boolean): void {
     } else if (is(a, 'BY') && left >= 1) {
       sortBy = argv[++j];
       // A pattern without '*' names no keys: the elements keep their order.
-      if (!cString(sortBy).includes('*')) dontSort = true;
-      else checkClusterPattern(c, 'BY', sortBy, argv[1]);
+      if (!cString(sortBy).includes('*')) {
+        dontSort = true;
+      } else {
+        checkClusterPattern(c, 'BY', sortBy, argv[1]);
+        if (!fullKeyAccess()) throw new ReplyError('ERR BY option of SORT denied due to insufficient ACL permissions.');
+      }
     } else if (is(a, 'GET') && left >= 1) {
       checkClusterPattern(c, 'GET', argv[j + 1], argv[1]);
+      if (!fullKeyAccess()) throw new ReplyError('ERR GET option of SORT denied due to insufficient ACL permissions.');
       gets.push(argv[++j]);
     } else {
       throw new ReplyError(Errors.SYNTAX);

@@ -107,7 +107,8 @@ function exec(c: Client): void {
       // Permissions may have changed since the command was queued.
       const denial = c.user.allowsAll ? null : c.user.permits(cmd, argv);
       if (denial !== null) {
-        c.w.error(`NOPERM this user has no permissions to run the '${cmd.fullName}' command`);
+        server.acl.addLogEntry(c, denial.reason, denial.object);
+        c.w.error(`NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${EXEC_DENIAL[denial.reason]}`);
         continue;
       }
       if (server.role === 'replica' && cmd.isWrite && c.kind !== 'master') {
@@ -120,3 +121,11 @@ function exec(c: Client): void {
     c.inExec = false;
   }
 }
+
+/** Why a queued command was refused at EXEC, as the server words it. */
+const EXEC_DENIAL: Record<string, string> = {
+  command: 'no permission to execute the command or subcommand',
+  key: 'no permission to touch the specified keys',
+  channel: 'no permission to access one of the channels used as arguments',
+  auth: 'no permission',
+};
