@@ -24,7 +24,7 @@ export const commands: CommandDef[] = [
   {
     name: 'wait',
     arity: 3,
-    flags: [],
+    flags: ['noscript'],
     acl: ['connection'],
     group: 'generic',
     since: '3.0.0',
