@@ -1,9 +1,10 @@
 import * as os from 'node:os';
 import { Config } from '../config';
 import { ResolveContext, resolveValue, tryResolve } from './intrinsics';
+import { LocalMemcachedGroup } from './memcached-group';
 import { RedisCacheSpec, TopologySpec, UserSpec, isRedisSpec, localId, readTopology } from './model';
 import { nodeMemoryBytes } from './node-memory';
-import { LocalEndpoint, LocalRedisGroup } from './redis-group';
+import { LocalEndpoint, LocalRedisGroup, NodeUser } from './redis-group';
 import { generateSecretString, GenerateSecretString } from './secrets';
 import { CfnResourceJson, LoadedTemplate, TemplateSource, loadTemplate } from './template';
 import type { ListenerTls } from '../net/listener';
@@ -50,8 +51,10 @@ export interface LocalCache {
   readonly readerEndpoint: LocalEndpoint | undefined;
   /** The AUTH token, when the cache uses one. */
   readonly authToken: string | undefined;
-  /** The Valkey / Redis OSS nodes (empty for Memcached). */
+  /** The Valkey / Redis OSS nodes (undefined for Memcached). */
   readonly group: LocalRedisGroup | undefined;
+  /** The Memcached nodes (undefined for Valkey / Redis OSS). */
+  readonly memcached: LocalMemcachedGroup | undefined;
 }
 
 /** A consumer (Lambda function, container, instance) the template wires to caches. */
@@ -165,7 +168,7 @@ export class LocalElastiCache {
 
   /** Stops every node and endpoint. */
   public async stop(): Promise<void> {
-    await Promise.all(this.caches.map((c) => c.group?.stop()));
+    await Promise.all(this.caches.map((c) => c.group?.stop() ?? c.memcached?.stop()));
   }
 
   private redisGroup(cacheRef: string): LocalRedisGroup {
@@ -206,7 +209,25 @@ export class LocalElastiCache {
     const scale = this.memoryScale();
     for (const spec of this.spec.caches) {
       if (!isRedisSpec(spec)) {
-        this.warnings.push(`${spec.logicalId}: Memcached caches are not started by this version of the local engine`);
+        const memory = spec.nodeType ? nodeMemoryBytes(spec.nodeType) : undefined;
+        const memcached = await LocalMemcachedGroup.start(spec, {
+          host: this.options.host ?? '127.0.0.1',
+          tls: spec.tls ? tls : undefined,
+          memoryLimitMb: memory === undefined ? undefined : Math.max(1, Math.floor((memory * scale) / (1024 * 1024))),
+        });
+        this.caches.push({
+          logicalId: spec.logicalId,
+          path: spec.path,
+          id: spec.id,
+          engine: 'memcached',
+          mode: spec.kind === 'serverless-memcached' ? 'serverless' : 'memcached',
+          tls: spec.tls,
+          endpoint: memcached.endpoint,
+          readerEndpoint: undefined,
+          authToken: undefined,
+          group: undefined,
+          memcached,
+        });
         continue;
       }
       const group = await LocalRedisGroup.start(spec, {
@@ -234,6 +255,7 @@ export class LocalElastiCache {
         readerEndpoint: group.readerEndpoint,
         authToken: spec.authToken,
         group,
+        memcached: undefined,
       });
     }
     this.findConsumers();
@@ -265,24 +287,23 @@ export class LocalElastiCache {
     if (option !== 'auto') return option;
     let total = 0;
     for (const c of this.spec.caches) {
-      if (!isRedisSpec(c)) continue;
       const memory = c.nodeType ? nodeMemoryBytes(c.nodeType) ?? 0 : 0;
-      total += memory * 0.75 * c.shards * (1 + c.replicasPerShard);
+      total += isRedisSpec(c) ? memory * 0.75 * c.shards * (1 + c.replicasPerShard) : memory * c.nodes;
     }
     if (total === 0) return 1;
     return Math.min(1, (os.totalmem() * 0.25) / total);
   }
 
   /** ACL SETUSER rules for the users of a cache's user groups (RBAC). */
-  private aclUsers(spec: RedisCacheSpec): string[] {
+  private aclUsers(spec: RedisCacheSpec): NodeUser[] {
     if (spec.userGroups.length === 0) return [];
     const groups = this.spec.userGroups.filter((g) => spec.userGroups.includes(g.userGroupId) || spec.userGroups.includes(g.logicalId));
     const users = groups
       .flatMap((g) => g.userIds.map((id) => this.spec.users.find((u) => u.userId === id)))
       .filter((u): u is UserSpec => u !== undefined);
-    const rules = users.map((u) => aclRules(u));
+    const rules: NodeUser[] = users.map((u) => ({ name: u.userName, rules: aclRules(u), iam: u.authentication === 'iam' }));
     // Without a user named 'default' in the group, the default user cannot be used.
-    if (!users.some((u) => u.userName === 'default')) rules.push('default off resetpass -@all');
+    if (!users.some((u) => u.userName === 'default')) rules.push({ name: 'default', rules: 'default off resetpass -@all', iam: false });
     return rules;
   }
 

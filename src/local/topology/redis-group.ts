@@ -18,8 +18,16 @@ export interface GroupNodeSettings {
   readonly tls: (ListenerTls & { allowPlaintext?: boolean }) | undefined;
   readonly serverOptions: RedisServerOptions;
   readonly replicationDelayMs: number;
-  /** ACL rule strings to install on every node (RBAC users), applied after start. */
-  readonly users: readonly string[];
+  /** RBAC users to install on every node. */
+  readonly users: readonly NodeUser[];
+}
+
+/** An RBAC user of a cache: ACL SETUSER rules, and whether it authenticates with IAM tokens. */
+export interface NodeUser {
+  readonly name: string;
+  /** `name rule rule ...` as ACL SETUSER takes them. */
+  readonly rules: string;
+  readonly iam: boolean;
 }
 
 /** One shard of a local group: a primary and its replicas. */
@@ -74,7 +82,13 @@ export class LocalRedisGroup {
       },
     };
     const server = new RedisServer(options);
-    for (const rules of this.settings.users) server.defineUser(rules);
+    for (const user of this.settings.users) {
+      server.defineUser(user.rules);
+      if (user.iam) {
+        const aclUser = server.acl.users.get(user.name);
+        if (aclUser !== undefined) aclUser.iam = { cacheId: this.spec.id, serverless: this.spec.kind === 'serverless' };
+      }
+    }
     await server.listen();
     return server;
   }
