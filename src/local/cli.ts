@@ -120,7 +120,7 @@ function shellQuote(value: string): string {
  * `start`: the topology of a synthesized stack. Prints each cache's endpoints and each consumer's
  * environment as `export` lines (the local CA goes to a file, named by the `*_TLS_CA_FILE` hint).
  */
-async function start(args: ParsedArgs, io: CliIo): Promise<number> {
+async function startTopology(args: ParsedArgs, io: CliIo): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('start takes one cdk.out directory or template file');
   const source = path.resolve(args.positional[0]);
   if (!fs.existsSync(source)) throw new UsageError(`${args.positional[0]} does not exist`);
@@ -187,7 +187,7 @@ type Command = (args: ParsedArgs, io: CliIo) => Promise<number>;
 /** Commands by name. */
 const COMMANDS: Record<string, Command> = {
   serve,
-  start,
+  start: startTopology,
 };
 
 /** Runs the CLI and returns its exit code. */
