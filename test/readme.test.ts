@@ -62,9 +62,9 @@ describe('README examples', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
-  test('the runtime snippets type-check against cdk-elasticache/runtime', () => {
-    // ```typescript blocks are application code: each is compiled as its own module, with the
-    // package name mapped to src/runtime and the application's own objects (db, app) declared.
+  test('the application and test snippets type-check against the package', () => {
+    // ```typescript blocks are application and test code: each is compiled as its own module,
+    // with the package's names mapped to src/ and the application's own objects (db, app) declared.
     const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     const snippets = [...readme.matchAll(/```typescript\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(snippets.length).toBeGreaterThanOrEqual(3);
@@ -84,7 +84,12 @@ describe('README examples', () => {
       esModuleInterop: true,
       skipLibCheck: true,
       types: ['node'],
-      paths: { 'cdk-elasticache/runtime': [path.join(root, 'src', 'runtime', 'index.ts')] },
+      // Sources, not lib/: the tests run before anything is compiled.
+      paths: {
+        'cdk-elasticache/runtime': [path.join(root, 'src', 'runtime', 'index.ts')],
+        'cdk-elasticache/local': [path.join(root, 'src', 'local', 'index.ts')],
+        'cdk-elasticache': [path.join(root, 'src', 'index.ts')],
+      },
     };
     const host = ts.createCompilerHost(options);
     const getSourceFile = host.getSourceFile.bind(host);
