@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { startMemcachedServer } from './memcached/server';
 import { LocalElastiCache } from './topology/local-elasticache';
 
-const USAGE = `Usage:
+export const USAGE = `Usage:
   cdk-elasticache-local serve --engine memcached --port N [--host H] [--memory-limit MB]
   cdk-elasticache-local start <cdk.out|template.json> [--stack S] [--host H] [--replication-delay MS]
                               [--elasticache-mode on|off]
