@@ -124,7 +124,7 @@ describe('a serverless Valkey cache with RBAC users and an IAM user', () => {
 
   test('RBAC users get their access strings; the default user is off', async () => {
     const cache = local.cache('Sessions');
-    const cluster = new Cluster([cache.endpoint], { redisOptions: { username: 'app', password, tls: { ca: local.caCertificate } } });
+    const cluster = new Cluster([cache.endpoint], { enableReadyCheck: false, redisOptions: { username: 'app', password, tls: { ca: local.caCertificate }, enableReadyCheck: false } });
     expect(await cluster.set('app:1', 'x')).toBe('OK');
     await expect(cluster.set('other:1', 'x')).rejects.toThrow(/NOPERM/);
     await expect(cluster.flushall()).rejects.toThrow(/NOPERM/);
@@ -155,7 +155,7 @@ describe('a serverless Valkey cache with RBAC users and an IAM user', () => {
 
   test('the reader port serves READONLY reads from the replica', async () => {
     const cache = local.cache('Sessions');
-    const reader = new Redis({ ...cache.readerEndpoint!, username: 'app', password, tls: { ca: local.caCertificate } });
+    const reader = new Redis({ ...cache.readerEndpoint!, username: 'app', password, tls: { ca: local.caCertificate }, enableReadyCheck: false });
     expect(await reader.call('READONLY')).toBe('OK');
     expect(await reader.get('app:1')).toBe('x');
     reader.disconnect();
