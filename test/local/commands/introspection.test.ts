@@ -29,6 +29,9 @@ describe('command availability by engine and version', () => {
     expect(valkey.subcommands?.has('setinfo')).toBe(true);
     expect(valkey.subcommands?.has('capa')).toBe(true);
     expect(valkey.subcommands?.has('no-touch')).toBe(true);
+    const redisCluster = buildCommandTable({ engine: 'redis', version: '7.0.15' }).byName.get('cluster') as Command;
+    expect(redisCluster.subcommands?.has('myshardid')).toBe(false);
+    expect(buildCommandTable({ engine: 'redis', version: '7.2.4' }).byName.get('cluster')?.subcommands?.has('myshardid')).toBe(true);
   });
 
   test('a command whose arity changed has the arity of the engine version', () => {
