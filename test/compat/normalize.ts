@@ -4,6 +4,8 @@
  */
 import { RespValue, decodeReply } from '../../src/local/resp/decode';
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** Splits an aggregate reply into its header line and the raw bytes of each element. */
 export function splitAggregate(reply: string): { header: string; items: string[] } {
   const headerEnd = reply.indexOf('\r\n') + 2;
@@ -93,9 +95,10 @@ function withPairs(v: RespValue, pairs: Array<[RespValue, RespValue]>): RespValu
 
 /**
  * A COMMAND INFO entry made comparable: key specs without `notes` (prose the engine does not
- * copy) and subcommands sorted by name (the real server lists them in hash-table order).
+ * copy) and subcommands sorted by name (the real server lists them in hash-table order). Names
+ * in `omit` (subcommands the engine deliberately lacks) are dropped from the subcommand list.
  */
-export function normalizeCommandInfo(v: RespValue): RespValue {
+export function normalizeCommandInfo(v: RespValue, omit: ReadonlySet<string> = NONE): RespValue {
   if (v.type !== 'array' || v.value.length !== 10) return v;
   const items = [...v.value];
   const specs = items[8];
@@ -104,7 +107,7 @@ export function normalizeCommandInfo(v: RespValue): RespValue {
   }
   const subs = items[9];
   if (subs.type === 'array' && subs.value.length > 0) {
-    const normalized = subs.value.map(normalizeCommandInfo);
+    const normalized = subs.value.filter((sub) => !omit.has(commandName(sub))).map((sub) => normalizeCommandInfo(sub));
     normalized.sort((a, b) => commandName(a).localeCompare(commandName(b)));
     items[9] = { type: 'array', value: normalized };
   }
@@ -118,16 +121,22 @@ function commandName(v: RespValue): string {
 /** Documentation prose in COMMAND DOCS: the engine writes its own. */
 const DOCS_PROSE = new Set(['summary', 'complexity', 'history', 'replaced_by']);
 
-/** A COMMAND DOCS reply made comparable: prose removed, commands and subcommands sorted by name. */
-export function normalizeDocs(v: RespValue): RespValue {
-  const pairs = pairsOf(v).map(([name, docs]) => [name, normalizeDocEntry(docs)] as [RespValue, RespValue]);
+/**
+ * A COMMAND DOCS reply made comparable: prose removed, commands and subcommands sorted by name,
+ * and the subcommands named in `omit` (ones the engine deliberately lacks) dropped.
+ */
+export function normalizeDocs(v: RespValue, omit: ReadonlySet<string> = NONE): RespValue {
+  const pairs = pairsOf(v)
+    .filter(([name]) => !omit.has(text(name)))
+    .map(([name, docs]) => [name, normalizeDocEntry(docs, omit)] as [RespValue, RespValue]);
   pairs.sort((a, b) => text(a[0]).localeCompare(text(b[0])));
   return withPairs(v, pairs);
 }
 
-function normalizeDocEntry(v: RespValue): RespValue {
+function normalizeDocEntry(v: RespValue, omit: ReadonlySet<string>): RespValue {
   const pairs = pairsOf(v)
     .filter(([k]) => !DOCS_PROSE.has(text(k)))
-    .map(([k, val]) => [k, text(k) === 'subcommands' ? normalizeDocs(val) : val] as [RespValue, RespValue]);
+    .map(([k, val]) => [k, text(k) === 'subcommands' ? normalizeDocs(val, omit) : val] as [RespValue, RespValue]);
   return withPairs(v, pairs);
 }
+

@@ -1,7 +1,7 @@
 import type { Client } from '../client';
 import type { ClusterNode, ClusterTopology } from '../cluster';
 import { isLongString } from './args';
-import { CommandDef, ReplyError } from './types';
+import { CommandDef, Errors, ReplyError } from './types';
 import { SLOTS, keySlot } from '../store/slot';
 
 const DISABLED = 'ERR This instance has cluster support disabled';
@@ -13,15 +13,50 @@ function topology(c: Client): { cluster: ClusterTopology; me: ClusterNode } {
   return { cluster, me };
 }
 
-function slotArg(arg: string): number {
-  if (!isLongString(arg)) throw new ReplyError('ERR Invalid or out of range slot');
-  const slot = Number(arg);
-  if (slot < 0 || slot >= SLOTS) throw new ReplyError('ERR Invalid or out of range slot');
-  return slot;
+/** A 64-bit integer argument (its range is checked by the caller, as the server does). */
+function integerArg(arg: string): number {
+  if (!isLongString(arg)) throw new ReplyError(Errors.NOT_INTEGER);
+  return Number(arg);
 }
 
-function sub(name: string, arity: number, summary: string, handler: CommandDef['handler'], flags: CommandDef['flags'] = ['stale']): CommandDef {
-  return { name, arity, flags, acl: [], group: 'cluster', since: '3.0.0', summary, complexity: 'O(N) where N is the total number of Cluster nodes', handler };
+/** A CLUSTER subcommand: like the whole command, refused on a node without cluster support. */
+function sub(name: string, arity: number, summary: string, handler: NonNullable<CommandDef['handler']>, extra: Partial<CommandDef> = {}): CommandDef {
+  const guarded: CommandDef['handler'] = (c, argv) => {
+    if (c.server.cluster === undefined) throw new ReplyError(DISABLED);
+    handler(c, argv);
+  };
+  return { name, arity, flags: ['stale'], acl: [], group: 'cluster', since: '3.0.0', summary, complexity: 'O(N) where N is the total number of Cluster nodes', handler: guarded, ...extra };
+}
+
+/** A node of the cluster by its id, as CLUSTER REPLICAS and COUNT-FAILURE-REPORTS look it up. */
+function nodeById(c: Client, id: string): ClusterNode {
+  const node = topology(c).cluster.nodes.find((n) => n.id === id);
+  if (node === undefined) throw new ReplyError(`ERR Unknown node ${id}`);
+  return node;
+}
+
+/** CLUSTER REPLICAS / SLAVES <node-id>: the CLUSTER NODES line of each replica of a primary. */
+function clusterReplicas(c: Client, argv: string[]): void {
+  const node = nodeById(c, argv[2]);
+  if (node.shard.primary !== node) throw new ReplyError('ERR The specified node is not a master');
+  const { me } = topology(c);
+  c.w.array(node.shard.replicas.length);
+  for (const replica of node.shard.replicas) c.w.bulk(nodeLine(c, replica, me));
+}
+
+const ADMIN: Partial<CommandDef> = { flags: ['admin', 'stale'] };
+
+const HELP: ReadonlyArray<readonly [string, string]> = [
+  ['count-failure-reports', 'COUNT-FAILURE-REPORTS <node-id>'], ['countkeysinslot', 'COUNTKEYSINSLOT <slot>'],
+  ['getkeysinslot', 'GETKEYSINSLOT <slot> <count>'], ['info', 'INFO'], ['keyslot', 'KEYSLOT <key>'], ['links', 'LINKS'],
+  ['myid', 'MYID'], ['myshardid', 'MYSHARDID'], ['nodes', 'NODES'], ['replicas', 'REPLICAS <node-id>'], ['shards', 'SHARDS'],
+  ['slaves', 'SLAVES <node-id>'], ['slots', 'SLOTS'], ['help', 'HELP'],
+];
+
+/** CLUSTER HELP: the subcommands this engine version has. */
+function clusterHelp(c: Client): void {
+  const subs = c.server.lookupCommand('cluster')!.subcommands!;
+  c.w.bulkArray(['CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', ...HELP.filter(([name]) => subs.has(name)).map(([, line]) => line)]);
 }
 
 /** Cluster commands: CLUSTER ..., READONLY, READWRITE, ASKING. */
@@ -37,21 +72,31 @@ export const commands: CommandDef[] = [
     complexity: 'Depends on subcommand.',
     subcommands: [
       sub('slots', 2, 'Returns the mapping of cluster slots to nodes.', clusterSlots),
-      sub('shards', 2, 'Returns the mapping of cluster slots to shards.', clusterShards),
+      sub('shards', 2, 'Returns the mapping of cluster slots to shards.', clusterShards, { since: '7.0.0' }),
       sub('nodes', 2, 'Returns the cluster configuration for a node.', (c) => c.w.verbatim(nodesText(c))),
       sub('info', 2, 'Returns information about the state of a node.', (c) => c.w.verbatim(infoText(c))),
       sub('myid', 2, 'Returns the ID of a node.', (c) => c.w.bulk(topology(c).me.id)),
-      sub('myshardid', 2, 'Returns the shard ID of a node.', (c) => c.w.bulk(topology(c).me.shard.id)),
-      sub('keyslot', 3, 'Returns the hash slot for a key.', (c, argv) => c.w.int(keySlot(argv[2])), ['stale']),
+      sub('myshardid', 2, 'Returns the shard ID of a node.', (c) => c.w.bulk(topology(c).me.shard.id), { since: '7.2.0' }),
+      sub('keyslot', 3, 'Returns the hash slot for a key.', (c, argv) => c.w.int(keySlot(argv[2]))),
+      sub('replicas', 3, 'Lists the replicas of a primary node.', clusterReplicas, { ...ADMIN, since: '5.0.0' }),
+      sub('slaves', 3, 'Lists the replicas of a primary node (old name of CLUSTER REPLICAS).', clusterReplicas, { ...ADMIN, replacedBy: 'CLUSTER REPLICAS' }),
+      sub('count-failure-reports', 3, 'Counts the failure reports other nodes hold against a node.', (c, argv) => {
+        nodeById(c, argv[2]);
+        // Nodes of a local cluster share one process: none ever reports another as failing.
+        c.w.int(0);
+      }, ADMIN),
       sub('countkeysinslot', 3, 'Returns the number of keys in a hash slot.', (c, argv) => {
         topology(c);
-        c.w.int(c.db.countKeysInSlot(slotArg(argv[2])));
+        const slot = integerArg(argv[2]);
+        if (slot < 0 || slot >= SLOTS) throw new ReplyError('ERR Invalid slot');
+        c.w.int(c.db.countKeysInSlot(slot));
       }),
       sub('getkeysinslot', 4, 'Returns the key names in a hash slot.', (c, argv) => {
         topology(c);
-        const slot = slotArg(argv[2]);
-        if (!isLongString(argv[3]) || Number(argv[3]) < 0) throw new ReplyError('ERR Invalid number of keys');
-        c.w.bulkArray(c.db.keysInSlot(slot, Number(argv[3])));
+        const slot = integerArg(argv[2]);
+        const count = integerArg(argv[3]);
+        if (count < 0 || slot < 0 || slot >= SLOTS) throw new ReplyError('ERR Invalid slot or number of keys');
+        c.w.bulkArray(c.db.keysInSlot(slot, count));
       }),
       sub('links', 2, 'Returns a list of all TCP links to and from peer nodes.', (c) => {
         const { cluster, me } = topology(c);
@@ -74,12 +119,8 @@ export const commands: CommandDef[] = [
             c.w.int(0);
           }
         }
-      }),
-      sub('help', 2, 'Returns helpful text about the different subcommands.', (c) => c.w.bulkArray([
-        'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
-        'COUNTKEYSINSLOT <slot>', 'GETKEYSINSLOT <slot> <count>', 'INFO', 'KEYSLOT <key>', 'LINKS', 'MYID', 'MYSHARDID',
-        'NODES', 'SHARDS', 'SLOTS', 'HELP',
-      ])),
+      }, { since: '7.0.0' }),
+      sub('help', 2, 'Returns helpful text about the different subcommands.', clusterHelp, { flags: ['loading', 'stale'], since: '5.0.0' }),
     ],
   },
   {
@@ -188,20 +229,25 @@ function clusterShards(c: Client): void {
   }
 }
 
+/** A node's line of CLUSTER NODES (without the newline), as seen from `me`. */
+function nodeLine(c: Client, node: ClusterNode, me: ClusterNode): string {
+  const cluster = topology(c).cluster;
+  const shard = node.shard;
+  const primary = node === shard.primary;
+  const flags = (node === me ? 'myself,' : '') + (primary ? 'master' : 'slave');
+  const slots = primary ? cluster.rangesOf(shard).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)) : [];
+  for (const [slot, m] of cluster.migrating) {
+    if (primary && m.from === shard) slots.push(`[${slot}->-${m.to.primary.id}]`);
+    if (primary && m.to === shard) slots.push(`[${slot}-<-${m.from.primary.id}]`);
+  }
+  return `${node.id} ${node.host}:${node.port}@${node.port + 10000} ${flags} ${primary ? '-' : shard.primary.id} 0 ${c.server.clock.now()} ${cluster.epoch} connected${slots.length ? ' ' + slots.join(' ') : ''}`;
+}
+
 function nodesText(c: Client): string {
   const { cluster, me } = topology(c);
   let out = '';
   for (const shard of cluster.shards) {
-    for (const node of [shard.primary, ...shard.replicas]) {
-      const primary = node === shard.primary;
-      const flags = (node === me ? 'myself,' : '') + (primary ? 'master' : 'slave');
-      const slots = primary ? cluster.rangesOf(shard).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)) : [];
-      for (const [slot, m] of cluster.migrating) {
-        if (primary && m.from === shard) slots.push(`[${slot}->-${m.to.primary.id}]`);
-        if (primary && m.to === shard) slots.push(`[${slot}-<-${m.from.primary.id}]`);
-      }
-      out += `${node.id} ${node.host}:${node.port}@${node.port + 10000} ${flags} ${primary ? '-' : shard.primary.id} 0 ${c.server.clock.now()} ${cluster.epoch} connected${slots.length ? ' ' + slots.join(' ') : ''}\n`;
-    }
+    for (const node of [shard.primary, ...shard.replicas]) out += nodeLine(c, node, me) + '\n';
   }
   return out;
 }

@@ -15,7 +15,7 @@ import { commands as server } from './server';
 import { commands as set } from './set';
 import { commands as string } from './string';
 import { commands as transactions } from './transactions';
-import { Command, CommandDef } from './types';
+import { Command, CommandDef, CommandEngineView, redisBaseVersion } from './types';
 import { compareVersions } from '../config';
 import { commands as zset } from './zset';
 
@@ -56,15 +56,18 @@ export interface CommandTableEngine {
   readonly version: string;
 }
 
-/** Valkey forked from Redis OSS 7.2.4 and has every command up to that version. */
-const VALKEY_REDIS_BASE = '7.2.4';
-
 /** Whether an engine has a command (or subcommand): its `since` is not newer than the engine. */
 export function commandAvailable(def: CommandDef, engine: CommandTableEngine | undefined): boolean {
   if (engine === undefined) return true;
   if (def.valkeySince !== undefined) return engine.engine === 'valkey' && compareVersions(def.valkeySince, engine.version) <= 0;
-  const base = engine.engine === 'valkey' ? VALKEY_REDIS_BASE : engine.version;
-  return compareVersions(def.since, base) <= 0;
+  return compareVersions(def.since, redisBaseVersion(engine)) <= 0;
+}
+
+/** A command's arity in an engine: `earlierArity` for engines older than the change. */
+export function commandArity(def: CommandDef, engine: CommandTableEngine | undefined): number {
+  const earlier = def.earlierArity;
+  if (earlier === undefined || engine === undefined) return def.arity;
+  return compareVersions(redisBaseVersion(engine), earlier.before) < 0 ? earlier.arity : def.arity;
 }
 
 /**
@@ -77,11 +80,14 @@ export function buildCommandTable(engine?: CommandTableEngine): CommandTable {
   const byName = new Map<string, Command>();
   const list: Command[] = [];
   let id = 0;
-  const available = (def: CommandDef) => commandAvailable(def, engine);
+  const view: CommandEngineView = {
+    available: (def) => commandAvailable(def, engine),
+    arity: (def) => commandArity(def, engine),
+  };
   for (const def of cached.defs) {
     if (byName.has(def.name)) throw new Error(`Command '${def.name}' is defined twice`);
-    if (!available(def)) continue;
-    const cmd = new Command(def, undefined, available);
+    if (!view.available(def)) continue;
+    const cmd = new Command(def, undefined, view);
     cmd.id = id++;
     for (const sub of cmd.subcommands?.values() ?? []) sub.id = id++;
     list.push(cmd);

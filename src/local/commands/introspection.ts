@@ -3,7 +3,8 @@ import type { RedisServer } from '../server';
 import { is, isLongString } from './args';
 import { writeHelp } from './config';
 import { ArgMeta, COMMAND_METADATA, KeySpecTuple } from './metadata';
-import { ACL_CATEGORIES, AclCategory, Command, CommandArg, CommandDef, CommandFlag, Errors, KeySpec, KeySpecFlag, ReplyError } from './types';
+import { ACL_CATEGORIES, AclCategory, Command, CommandArg, CommandDef, CommandFlag, Errors, KeySpec, KeySpecFlag, ReplyError, redisBaseVersion } from './types';
+import { compareVersions } from '../config';
 import { valueBytes, KEY_OVERHEAD } from '../store/types';
 import { globMatch } from '../util/glob';
 
@@ -457,9 +458,15 @@ export function tipsOf(cmd: Command): readonly string[] {
   return cmd.def.tips ?? COMMAND_METADATA[cmd.fullName]?.tips ?? [];
 }
 
-function argsOf(cmd: Command): readonly CommandArg[] | undefined {
+/** A command's arguments as the server's engine version documents them (newer ones left out). */
+function argsOf(server: RedisServer, cmd: Command): readonly CommandArg[] | undefined {
   if (argsCache.has(cmd)) return argsCache.get(cmd);
-  const args = cmd.def.args ?? COMMAND_METADATA[cmd.fullName]?.args?.map(argFromMeta);
+  const base = redisBaseVersion(server);
+  const known = (args: readonly CommandArg[]): CommandArg[] => args
+    .filter((a) => a.since === undefined || compareVersions(a.since, base) <= 0)
+    .map((a) => (a.args === undefined ? a : { ...a, args: known(a.args) }));
+  const all = cmd.def.args ?? COMMAND_METADATA[cmd.fullName]?.args?.map(argFromMeta);
+  const args = all === undefined ? undefined : known(all);
   argsCache.set(cmd, args);
   return args;
 }
@@ -629,7 +636,7 @@ function writeDocs(c: Client, cmd: Command): void {
   const meta = COMMAND_METADATA[cmd.fullName];
   const docFlags = def.docFlags ?? meta?.df ?? [];
   const deprecatedSince = def.deprecatedSince ?? meta?.ds;
-  const args = argsOf(cmd);
+  const args = argsOf(c.server, cmd);
   let fields = 3; // summary, since, group
   if (def.complexity !== undefined) fields++;
   if (docFlags.length > 0) fields++;

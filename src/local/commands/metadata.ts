@@ -1,6 +1,7 @@
 /**
  * Reference data of the Redis OSS 7.0 command set, as redis-server 7.0.15 reports it (and of the
- * commands Redis OSS 7.2 added): key specifications, command tips and the argument structure
+ * commands and arguments Redis OSS 7.2 added; COMMAND DOCS leaves out arguments newer than the
+ * engine's version): key specifications, command tips and the argument structure
  * COMMAND DOCS describes, by full command name (`container|subcommand` for subcommands). COMMAND INFO, COMMAND DOCS and COMMAND GETKEYS
  * use it for every command whose definition does not carry its own `keySpecs`, `tips` or `args`.
  * Only structure is kept (flags, positions, names, tokens, versions), no prose.
@@ -392,7 +393,7 @@ export const COMMAND_METADATA: Readonly<Record<string, CommandMeta>> = {
   'zrangebylex': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'min', t: 'string' }, { n: 'max', t: 'string' }, { n: 'offset_count', t: 'block', tok: 'LIMIT', f: 'optional', a: [{ n: 'offset', t: 'integer' }, { n: 'count', t: 'integer' }] }], df: ['deprecated'], ds: '6.2.0' },
   'zrangebyscore': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'min', t: 'double' }, { n: 'max', t: 'double' }, { n: 'withscores', t: 'pure-token', tok: 'WITHSCORES', s: '2.0.0', f: 'optional' }, { n: 'offset_count', t: 'block', tok: 'LIMIT', f: 'optional', a: [{ n: 'offset', t: 'integer' }, { n: 'count', t: 'integer' }] }], df: ['deprecated'], ds: '6.2.0' },
   'zrangestore': { ks: [['OW update', 'i', 1, 'r', 0, 1, 0], ['RO access', 'i', 2, 'r', 0, 1, 0]], args: [{ n: 'dst', t: 'key', k: 0 }, { n: 'src', t: 'key', k: 1 }, { n: 'min', t: 'string' }, { n: 'max', t: 'string' }, { n: 'sortby', t: 'oneof', f: 'optional', a: [{ n: 'byscore', t: 'pure-token', tok: 'BYSCORE' }, { n: 'bylex', t: 'pure-token', tok: 'BYLEX' }] }, { n: 'rev', t: 'pure-token', tok: 'REV', f: 'optional' }, { n: 'offset_count', t: 'block', tok: 'LIMIT', f: 'optional', a: [{ n: 'offset', t: 'integer' }, { n: 'count', t: 'integer' }] }] },
-  'zrank': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'member', t: 'string' }] },
+  'zrank': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'member', t: 'string' }, { n: 'withscore', t: 'pure-token', tok: 'WITHSCORE', s: '7.2.0', f: 'optional' }] },
   'zrem': { ks: [['RW delete', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'member', t: 'string', f: 'multiple' }] },
   'zremrangebylex': { ks: [['RW delete', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'min', t: 'string' }, { n: 'max', t: 'string' }] },
   'zremrangebyrank': { ks: [['RW delete', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'start', t: 'integer' }, { n: 'stop', t: 'integer' }] },
@@ -400,7 +401,7 @@ export const COMMAND_METADATA: Readonly<Record<string, CommandMeta>> = {
   'zrevrange': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'start', t: 'integer' }, { n: 'stop', t: 'integer' }, { n: 'withscores', t: 'pure-token', tok: 'WITHSCORES', f: 'optional' }], df: ['deprecated'], ds: '6.2.0' },
   'zrevrangebylex': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'max', t: 'string' }, { n: 'min', t: 'string' }, { n: 'offset_count', t: 'block', tok: 'LIMIT', f: 'optional', a: [{ n: 'offset', t: 'integer' }, { n: 'count', t: 'integer' }] }], df: ['deprecated'], ds: '6.2.0' },
   'zrevrangebyscore': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'max', t: 'double' }, { n: 'min', t: 'double' }, { n: 'withscores', t: 'pure-token', tok: 'WITHSCORES', f: 'optional' }, { n: 'offset_count', t: 'block', tok: 'LIMIT', f: 'optional', a: [{ n: 'offset', t: 'integer' }, { n: 'count', t: 'integer' }] }], df: ['deprecated'], ds: '6.2.0' },
-  'zrevrank': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'member', t: 'string' }] },
+  'zrevrank': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'member', t: 'string' }, { n: 'withscore', t: 'pure-token', tok: 'WITHSCORE', s: '7.2.0', f: 'optional' }] },
   'zscan': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], tips: ['nondeterministic_output'], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'cursor', t: 'integer' }, { n: 'pattern', t: 'pattern', tok: 'MATCH', f: 'optional' }, { n: 'count', t: 'integer', tok: 'COUNT', f: 'optional' }] },
   'zscore': { ks: [['RO access', 'i', 1, 'r', 0, 1, 0]], args: [{ n: 'key', t: 'key', k: 0 }, { n: 'member', t: 'string' }] },
   'zunion': { ks: [['RO access', 'i', 1, 'n', 0, 1, 1]], args: [{ n: 'numkeys', t: 'integer' }, { n: 'key', t: 'key', k: 0, f: 'multiple' }, { n: 'weight', t: 'integer', tok: 'WEIGHTS', f: 'optional multiple' }, { n: 'aggregate', t: 'oneof', tok: 'AGGREGATE', f: 'optional', a: [{ n: 'sum', t: 'pure-token', tok: 'SUM' }, { n: 'min', t: 'pure-token', tok: 'MIN' }, { n: 'max', t: 'pure-token', tok: 'MAX' }] }, { n: 'withscores', t: 'pure-token', tok: 'WITHSCORES', f: 'optional' }] },

@@ -37,7 +37,7 @@ export const commands: CommandDef[] = [
   {
     name: 'sync',
     arity: 1,
-    flags: ['admin', 'noscript', 'no_multi'],
+    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
     acl: [],
     group: 'server',
     since: '1.0.0',
@@ -49,7 +49,7 @@ export const commands: CommandDef[] = [
   {
     name: 'psync',
     arity: -3,
-    flags: ['admin', 'noscript', 'no_multi'],
+    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
     acl: [],
     group: 'server',
     since: '2.8.0',
@@ -126,7 +126,7 @@ function replicaOf(name: string, since: string): CommandDef {
   return {
     name,
     arity: 3,
-    flags: ['admin', 'noscript', 'stale'],
+    flags: ['admin', 'noscript', 'stale', 'no_async_loading'],
     acl: [],
     group: 'server',
     since,

@@ -65,6 +65,11 @@ export interface CommandDef {
   readonly name: string;
   /** Positive: exact argument count including the name; negative: at least -arity. */
   readonly arity: number;
+  /**
+   * The arity of engines older than `before`, for a command a later version gave more arguments
+   * (ZRANK: 3 until Redis 7.2.0 added WITHSCORE). Valkey has Redis OSS 7.2.4's arities.
+   */
+  readonly earlierArity?: { readonly before: string; readonly arity: number };
   readonly flags: readonly CommandFlag[];
   /**
    * Categories beyond those implied by flags (write, read, admin+dangerous, pubsub, fast/slow,
@@ -103,6 +108,23 @@ export interface CommandDef {
   readonly handler?: Handler;
   readonly subcommands?: readonly CommandDef[];
 }
+
+/** Valkey forked from Redis OSS 7.2.4 and has every command (and argument) up to that version. */
+export const VALKEY_REDIS_BASE = '7.2.4';
+
+/** The Redis OSS version whose commands and arguments an engine has. */
+export function redisBaseVersion(engine: { readonly engine: 'valkey' | 'redis'; readonly version: string }): string {
+  return engine.engine === 'valkey' ? VALKEY_REDIS_BASE : engine.version;
+}
+
+/** What one engine version has of the command table: which definitions, with which arity. */
+export interface CommandEngineView {
+  available(def: CommandDef): boolean;
+  arity(def: CommandDef): number;
+}
+
+/** Every definition, with its current arity (a table for no particular version). */
+const ALL_VERSIONS: CommandEngineView = { available: () => true, arity: (def) => def.arity };
 
 /** A command compiled for dispatch: flags as booleans, categories as a bit mask. */
 export class Command {
@@ -145,12 +167,12 @@ export class Command {
   /** Call durations, for INFO latencystats and LATENCY HISTOGRAM. */
   public readonly histogram = new LatencyHistogram();
 
-  constructor(def: CommandDef, parent?: Command, available: (def: CommandDef) => boolean = () => true) {
+  constructor(def: CommandDef, parent?: Command, engine: CommandEngineView = ALL_VERSIONS) {
     this.def = def;
     this.parent = parent;
     this.name = def.name;
     this.fullName = parent ? `${parent.name}|${def.name}` : def.name;
-    this.arity = def.arity;
+    this.arity = engine.arity(def);
     const flags = new Set(def.flags);
     if (def.getKeys) flags.add('movablekeys');
     this.flags = [...flags];
@@ -189,7 +211,7 @@ export class Command {
 
     if (def.subcommands) {
       const subs = new Map<string, Command>();
-      for (const sub of def.subcommands) if (available(sub)) subs.set(sub.name, new Command(sub, this, available));
+      for (const sub of def.subcommands) if (engine.available(sub)) subs.set(sub.name, new Command(sub, this, engine));
       this.subcommands = subs;
     }
   }

@@ -367,8 +367,7 @@ function zmscore(c: Client, argv: string[]): void {
 /** ZRANK / ZREVRANK key member [WITHSCORE] (WITHSCORE from Redis 7.2 / Valkey). */
 function zrank(reverse: boolean): (c: Client, argv: string[]) => void {
   return (c, argv) => {
-    const withScoreAllowed = modern(c.server);
-    if (!withScoreAllowed && argv.length !== 3) throw new ReplyError(wrongArity(reverse ? 'zrevrank' : 'zrank'));
+    // Redis 7.0's arity is 3 (the table refuses WITHSCORE there).
     if (argv.length > 4) throw new ReplyError(wrongArity(reverse ? 'zrevrank' : 'zrank'));
     let withScore = false;
     if (argv.length === 4) {
@@ -1017,6 +1016,9 @@ function def(name: string, arity: number, flags: CommandDef['flags'], since: str
   return { name, arity, flags, acl: ['sortedset'], keys: ONE_KEY, group: 'sorted-set', since, summary, complexity, handler, ...extra };
 }
 
+/** ZRANK/ZREVRANK took exactly key and member until Redis 7.2.0 added WITHSCORE. */
+const WITHSCORE_SINCE_72: Partial<CommandDef> = { earlierArity: { before: '7.2.0', arity: 3 } };
+
 const NUMKEYS_1 = { keys: undefined, getKeys: numkeysKeys(1, false) };
 const STORE_KEYS = { getKeys: numkeysKeys(2, true) };
 
@@ -1037,8 +1039,8 @@ export const commands: CommandDef[] = [
   def('zcard', 2, ['readonly', 'fast'], '1.2.0', 'Returns the number of members of a sorted set.', 'O(1)', zcard),
   def('zscore', 3, ['readonly', 'fast'], '1.2.0', 'Returns the score of a member of a sorted set.', 'O(1)', zscore),
   def('zmscore', -3, ['readonly', 'fast'], '6.2.0', 'Returns the scores of several members of a sorted set.', 'O(M) for M members', zmscore),
-  def('zrank', -3, ['readonly', 'fast'], '2.0.0', 'Returns the rank of a member in a sorted set, lowest score first.', 'O(log N)', zrank(false)),
-  def('zrevrank', -3, ['readonly', 'fast'], '2.0.0', 'Returns the rank of a member in a sorted set, highest score first.', 'O(log N)', zrank(true)),
+  def('zrank', -3, ['readonly', 'fast'], '2.0.0', 'Returns the rank of a member in a sorted set, lowest score first.', 'O(log N)', zrank(false), WITHSCORE_SINCE_72),
+  def('zrevrank', -3, ['readonly', 'fast'], '2.0.0', 'Returns the rank of a member in a sorted set, highest score first.', 'O(log N)', zrank(true), WITHSCORE_SINCE_72),
   def('zcount', 4, ['readonly', 'fast'], '2.0.0', 'Counts the members of a sorted set within a range of scores.', 'O(log N)', zcount),
   def('zlexcount', 4, ['readonly', 'fast'], '2.8.9', 'Counts the members of a sorted set within a lexicographical range.', 'O(log N)', zlexcount),
   def('zrange', -4, ['readonly'], '1.2.0', 'Returns members of a sorted set within a range of ranks, scores or members.',

@@ -1,5 +1,5 @@
 import { startRedisServer } from '../../../src/local';
-import { buildCommandTable, commandAvailable } from '../../../src/local/commands';
+import { buildCommandTable, commandArity, commandAvailable } from '../../../src/local/commands';
 import { commandKeys, keySpecsOf, tipsOf } from '../../../src/local/commands/introspection';
 import { Command, CommandDef } from '../../../src/local/commands/types';
 import { decodeReply, toPlain } from '../../../src/local/resp/decode';
@@ -29,6 +29,48 @@ describe('command availability by engine and version', () => {
     expect(valkey.subcommands?.has('setinfo')).toBe(true);
     expect(valkey.subcommands?.has('capa')).toBe(true);
     expect(valkey.subcommands?.has('no-touch')).toBe(true);
+    const redisCluster = buildCommandTable({ engine: 'redis', version: '7.0.15' }).byName.get('cluster') as Command;
+    expect(redisCluster.subcommands?.has('myshardid')).toBe(false);
+    expect(buildCommandTable({ engine: 'redis', version: '7.2.4' }).byName.get('cluster')?.subcommands?.has('myshardid')).toBe(true);
+  });
+
+  test('a command whose arity changed has the arity of the engine version', () => {
+    const changed = { name: 'x', arity: -3, ...base, earlierArity: { before: '7.2.0', arity: 3 } };
+    expect(commandArity(changed, { engine: 'redis', version: '7.0.15' })).toBe(3);
+    expect(commandArity(changed, { engine: 'redis', version: '7.2.0' })).toBe(-3);
+    expect(commandArity(changed, { engine: 'valkey', version: '7.2.5' })).toBe(-3);
+    expect(commandArity(changed, { engine: 'valkey', version: '8.0.2' })).toBe(-3);
+    expect(commandArity(changed, undefined)).toBe(-3);
+    for (const name of ['zrank', 'zrevrank']) {
+      expect(buildCommandTable({ engine: 'redis', version: '7.0.15' }).byName.get(name)?.arity).toBe(3);
+      expect(buildCommandTable({ engine: 'redis', version: '7.2.4' }).byName.get(name)?.arity).toBe(-3);
+      expect(buildCommandTable({ engine: 'valkey', version: '8.0.2' }).byName.get(name)?.arity).toBe(-3);
+    }
+  });
+
+  test('COMMAND INFO and DOCS describe ZRANK as the engine version has it (WITHSCORE from 7.2)', async () => {
+    const plain = (r: string) => toPlain((decodeReply(r, 0) as { value: never }).value) as unknown[][];
+    for (const [engine, version, arity, args] of [
+      ['redis', '7.0.15', 3, ['key', 'member']], ['redis', '7.2.4', -3, ['key', 'member', 'withscore']],
+      ['valkey', '8.0.2', -3, ['key', 'member', 'withscore']],
+    ] as const) {
+      const s = await startRedisServer({ engine, version });
+      const c = await RawClient.connect(s.port);
+      try {
+        expect(plain(await c.call('COMMAND', 'INFO', 'zrank'))[0].slice(0, 2)).toEqual(['zrank', arity]);
+        const docs = plain(await c.call('COMMAND', 'DOCS', 'zrevrank'))[1] as unknown[];
+        const argList = docs[docs.indexOf('arguments') + 1] as unknown[][];
+        expect({ version, args: argList.map((a) => a[1]) }).toEqual({ version, args });
+        if (args.length === 3) {
+          expect(argList[2]).toEqual(['name', 'withscore', 'type', 'pure-token', 'token', 'WITHSCORE', 'since', '7.2.0', 'flags', ['optional']]);
+        }
+        const tooMany = await c.call('ZRANK', 'z', 'm', 'WITHSCORE');
+        expect(tooMany).toBe(arity === 3 ? "-ERR wrong number of arguments for 'zrank' command\r\n" : '*-1\r\n');
+      } finally {
+        c.close();
+        await s.stop();
+      }
+    }
   });
 });
 
