@@ -113,6 +113,22 @@ describe('authentication', () => {
     c.close();
   });
 
+  test('the NOAUTH reply to HELLO suggests the syntax of the engine version', async () => {
+    const suggestion = async (options: { engine: 'valkey' | 'redis'; version: string }): Promise<string> => {
+      const node = await startRedisServer({ ...options, password: 'correct-horse-battery' });
+      const c = await RawClient.connect(node.port);
+      const reply = await c.call('HELLO', '3');
+      c.close();
+      await node.stop();
+      return reply.replace(/^.*otherwise the (.*) option can be used.*\r\n$/s, '$1');
+    };
+    expect(await suggestion({ engine: 'redis', version: '6.2.6' })).toBe('HELLO AUTH <user> <pass>');
+    expect(await suggestion({ engine: 'redis', version: '7.1.0' })).toBe('HELLO AUTH <user> <pass>');
+    expect(await suggestion({ engine: 'redis', version: '7.2.4' })).toBe('HELLO <proto> AUTH <user> <pass>');
+    expect(await suggestion({ engine: 'valkey', version: '7.2.4' })).toBe('HELLO <proto> AUTH <user> <pass>');
+    expect(await suggestion({ engine: 'valkey', version: '8.0.2' })).toBe('HELLO <proto> AUTH <user> <pass>');
+  });
+
   test('unauthenticated clients cannot send large frames', async () => {
     const c = await RawClient.connect(server.port);
     c.write('*20\r\n');

@@ -1,7 +1,7 @@
 import type { Client } from '../client';
 import { compareVersions } from '../config';
 import { is } from './args';
-import { CommandDef, Errors, ReplyError } from './types';
+import { CommandDef, Errors, ReplyError, redisBaseVersion } from './types';
 
 /** Connection commands: PING, ECHO, AUTH, HELLO, SELECT, QUIT, RESET. */
 export const commands: CommandDef[] = [
@@ -175,7 +175,9 @@ function hello(c: Client, argv: string[]): void {
   }
   if (auth !== undefined) authenticate(c, auth[0], auth[1], argv[0]);
   if (!c.authenticated) {
-    throw new ReplyError('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    // Redis OSS 7.2 added `<proto>` to the suggested syntax (HELLO AUTH alone is a syntax error).
+    const syntax = compareVersions(redisBaseVersion(c.server), '7.2.0') >= 0 ? 'HELLO <proto> AUTH <user> <pass>' : 'HELLO AUTH <user> <pass>';
+    throw new ReplyError(`NOAUTH HELLO must be called with the client already authenticated, otherwise the ${syntax} option can be used to authenticate the client and select the RESP protocol version at the same time`);
   }
   if (name !== undefined) {
     if (!validClientName(name)) throw new ReplyError('ERR Client names cannot contain spaces, newlines or special characters.');
