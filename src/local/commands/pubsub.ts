@@ -201,8 +201,9 @@ function activeNames(registry: Map<string, Set<Client>>, pattern: string | undef
   return out;
 }
 
+/** Channel, count, channel, count...: a flat array in RESP3 too, as redis-server replies. */
 function numsub(c: Client, registry: Map<string, Set<Client>>, argv: string[]): void {
-  c.w.map(argv.length - 2);
+  c.w.array((argv.length - 2) * 2);
   for (let i = 2; i < argv.length; i++) {
     c.w.bulk(argv[i]);
     c.w.int(registry.get(argv[i])?.size ?? 0);

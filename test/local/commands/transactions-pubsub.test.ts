@@ -22,6 +22,20 @@ describe('transactions and pub/sub with real clients', () => {
     b.disconnect();
   });
 
+  test('PUBSUB NUMSUB and SHARDNUMSUB reply with a flat array in RESP2 and RESP3', async () => {
+    const sub = await RawClient.connect(server.port);
+    expect(await sub.call('SUBSCRIBE', 'n1')).toBe('*3\r\n$9\r\nsubscribe\r\n$2\r\nn1\r\n:1\r\n');
+    const c = await RawClient.connect(server.port);
+    const expected = '*4\r\n$2\r\nn1\r\n:1\r\n$2\r\nn2\r\n:0\r\n';
+    expect(await c.call('PUBSUB', 'NUMSUB', 'n1', 'n2')).toBe(expected);
+    expect(await c.call('HELLO', '3')).toMatch(/^%7\r\n/);
+    expect(await c.call('PUBSUB', 'NUMSUB', 'n1', 'n2')).toBe(expected);
+    expect(await c.call('PUBSUB', 'NUMSUB')).toBe('*0\r\n');
+    expect(await c.call('PUBSUB', 'SHARDNUMSUB', 's1')).toBe('*2\r\n$2\r\ns1\r\n:0\r\n');
+    sub.close();
+    c.close();
+  });
+
   test('a queued error aborts EXEC with EXECABORT', async () => {
     const c = await RawClient.connect(server.port);
     expect(await c.call('MULTI')).toBe('+OK\r\n');
