@@ -91,6 +91,7 @@ export class ClusterTopology {
     for (const node of [shard.primary, ...shard.replicas]) {
       this.byServer.delete(node.server);
       node.server.cluster = undefined;
+      node.server.onPublish = undefined;
     }
     this.epoch++;
   }
@@ -143,8 +144,19 @@ export class ClusterTopology {
 
   private install(server: RedisServer): void {
     server.cluster = this;
+    // The cluster bus carries PUBLISH to every other node, replicas included; the publisher's
+    // reply counts only its own node's receivers, as in Redis Cluster.
+    server.onPublish = (channel, message) => this.broadcastPublish(server, channel, message);
     // Cluster mode has one database (SELECT is refused).
     server.dbs[0].enableSlotIndex();
+  }
+
+  /** Delivers a message published on `from` to the subscribers of every other node. */
+  private broadcastPublish(from: RedisServer, channel: string, message: string): void {
+    for (const server of this.byServer.keys()) {
+      if (server === from) continue;
+      if (server.pubsub.publish(channel, message) > 0) server.flushPending();
+    }
   }
 
   /**

@@ -93,6 +93,28 @@ describe('CLUSTER REPLICAS, SLAVES and COUNT-FAILURE-REPORTS on a local cluster'
   });
 });
 
+describe('PUBLISH on a local cluster', () => {
+  test('reaches subscribers on every node, replicas included; the reply counts local receivers', async () => {
+    const cluster = await startCluster('valkey', '8.0.2');
+    const subs = await Promise.all(cluster.nodes.map((n) => RawClient.connect(n.port)));
+    for (const [i, sub] of subs.entries()) {
+      expect(await sub.call('SUBSCRIBE', 'news')).toBe('*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n');
+      if (i === 3) expect(await sub.call('PSUBSCRIBE', 'n*')).toBe('*3\r\n$10\r\npsubscribe\r\n$2\r\nn*\r\n:2\r\n');
+    }
+    const pub = await RawClient.connect(cluster.nodes[1].port);
+    // One receiver on the publishing node itself.
+    expect(await pub.call('PUBLISH', 'news', 'hi')).toBe(':1\r\n');
+    for (const sub of subs) expect(await sub.reply()).toBe('*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$2\r\nhi\r\n');
+    expect(await subs[3].reply()).toBe('*4\r\n$8\r\npmessage\r\n$2\r\nn*\r\n$4\r\nnews\r\n$2\r\nhi\r\n');
+    // Nobody listens on the publishing node for this channel: 0, yet the others receive it.
+    expect(await subs[0].call('SUBSCRIBE', 'only-here')).toBe('*3\r\n$9\r\nsubscribe\r\n$9\r\nonly-here\r\n:2\r\n');
+    expect(await pub.call('PUBLISH', 'only-here', 'x')).toBe(':0\r\n');
+    expect(await subs[0].reply()).toBe('*3\r\n$7\r\nmessage\r\n$9\r\nonly-here\r\n$1\r\nx\r\n');
+    for (const c of [...subs, pub]) c.close();
+    await cluster.stop();
+  });
+});
+
 describe('CLUSTER by engine version', () => {
   test('MYSHARDID and its HELP line exist from Redis 7.2 (and in Valkey), not in Redis 7.0', async () => {
     const redis70 = await startCluster('redis', '7.0.15');
