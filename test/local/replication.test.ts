@@ -39,6 +39,20 @@ describe('replication', () => {
     expect(await r.call('INFO', 'replication')).toContain('master_link_status:up\r\n');
   });
 
+  test('PUBLISH on the primary reaches subscribers of the replica through the stream', async () => {
+    await r.call('REPLICAOF', '127.0.0.1', String(primary.port));
+    const sub = await RawClient.connect(replica.port);
+    expect(await sub.call('SUBSCRIBE', 'feed')).toBe('*3\r\n$9\r\nsubscribe\r\n$4\r\nfeed\r\n:1\r\n');
+    // The reply counts the primary's own receivers only.
+    expect(await p.call('PUBLISH', 'feed', 'hello')).toBe(':0\r\n');
+    expect(await sub.reply()).toBe('*3\r\n$7\r\nmessage\r\n$4\r\nfeed\r\n$5\r\nhello\r\n');
+    expect(await p.call('WAIT', '1', '1000')).toBe(':1\r\n');
+    // A PUBLISH on the replica stays there and is not sent back.
+    expect(await r.call('PUBLISH', 'feed', 'local')).toBe(':1\r\n');
+    expect(await sub.reply()).toBe('*3\r\n$7\r\nmessage\r\n$4\r\nfeed\r\n$5\r\nlocal\r\n');
+    sub.close();
+  });
+
   test('WAIT counts replicas that applied the writes', async () => {
     expect(await p.call('WAIT', '0', '0')).toBe(':0\r\n');
     expect(await p.call('WAIT', '1', '20')).toBe(':0\r\n');

@@ -26,6 +26,9 @@ export const commands: CommandDef[] = [
     complexity: 'O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).',
     handler: (c, argv) => {
       const receivers = c.server.publish(argv[1], argv[2]);
+      // Outside cluster mode the message goes down the replication stream, so subscribers of
+      // replicas (the reader endpoint) get it too; in cluster mode the cluster bus carries it.
+      if (c.server.cluster === undefined) (c.extraPropagation ??= []).push([...argv]);
       c.w.int(receivers);
     },
   },
