@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createCluster } from '@redis/client';
+import { createClient, createCluster } from '@redis/client';
 import { Cluster, ClusterOptions } from 'ioredis';
 import { Cluster as ValkeyCluster } from 'iovalkey';
 import { until } from './harness';
@@ -208,5 +208,40 @@ describe('cluster mode', () => {
     expect(await c.get('iv:99')).toBe('297');
     expect(await c.mget('{t}a', '{t}b')).toEqual([null, null]);
     expect(c.nodes('master')).toHaveLength(3);
+  });
+});
+
+describe('cluster mode disabled with a replica', () => {
+  let local: LocalElastiCache;
+  beforeAll(async () => {
+    local = await LocalElastiCache.start({
+      Resources: {
+        Group: {
+          Type: 'AWS::ElastiCache::ReplicationGroup',
+          Properties: { ReplicationGroupDescription: 'client suite', Engine: 'valkey', NumCacheClusters: 2, CacheNodeType: 'cache.t4g.small' },
+        },
+      },
+    });
+  });
+  afterAll(() => local.stop());
+
+  test('subscribers on the reader endpoint get messages published on the primary endpoint', async () => {
+    const cache = local.cache('Group');
+    expect(cache.mode).toBe('standalone');
+    const sub = createClient({ RESP: 3, socket: { ...cache.readerEndpoint!, reconnectStrategy: false } });
+    await sub.connect();
+    const primary = createClient({ RESP: 3, socket: { ...cache.endpoint, reconnectStrategy: false } });
+    await primary.connect();
+    try {
+      expect((await sub.sendCommand(['ROLE']) as unknown[])[0]).toBe('slave');
+      const got: string[] = [];
+      await sub.subscribe('invalidations', (message) => got.push(message));
+      expect(await primary.publish('invalidations', 'user:1')).toBe(0);
+      await until(() => got.length === 1, 'the message on the replica');
+      expect(got).toEqual(['user:1']);
+    } finally {
+      await sub.close();
+      await primary.close();
+    }
   });
 });
