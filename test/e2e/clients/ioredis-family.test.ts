@@ -130,7 +130,7 @@ describe.each(families)('%s', (_name, protocol, create) => {
       expect(info).toContain(' cmd=client|info ');
       expect(info.endsWith('\n')).toBe(true);
       const list = await c.client('LIST') as string;
-      expect(list.split('\n').filter((l) => l.includes(` name=worker-7 `))).toHaveLength(1);
+      expect(list.split('\n').filter((l) => l.includes(' name=worker-7 '))).toHaveLength(1);
     });
   });
 
