@@ -49,8 +49,9 @@ describe('cluster mode', () => {
   async function nodeRedisCluster(useReplicas = false): Promise<ReturnType<typeof createCluster>> {
     const c = createCluster({
       useReplicas,
+      RESP: 3,
       rootNodes: [{ socket: { host: 'localhost', port: endpoint.port, tls: true, ca } }],
-      defaults: { password: TOKEN, RESP: 3, socket: { tls: true, ca, servername: 'localhost', reconnectStrategy: false } as never },
+      defaults: { password: TOKEN, socket: { tls: true, ca, servername: 'localhost', reconnectStrategy: false } as never },
     }) as unknown as ReturnType<typeof createCluster>;
     c.on('error', () => undefined);
     await c.connect();
@@ -161,6 +162,10 @@ describe('cluster mode', () => {
       const c = await nodeRedisCluster(true);
       expect(c.masters).toHaveLength(3);
       expect(c.replicas).toHaveLength(3);
+      // Every node connection negotiated RESP3.
+      const connections = [...primaries, ...replicas].flatMap((node) => [...node.clients.values()]).filter((x) => x.libName === 'node-redis');
+      expect(connections.length).toBeGreaterThanOrEqual(6);
+      expect(connections.map((x) => x.w.resp)).toEqual(connections.map(() => 3));
       await Promise.all(Array.from({ length: 200 }, (_, i) => c.set(`nr-spread:${i}`, `v${i}`)));
       expect(await Promise.all(Array.from({ length: 200 }, (_, i) => c.get(`nr-spread:${i}`)))).toEqual(Array.from({ length: 200 }, (_, i) => `v${i}`));
       expect(await c.multi().hSet('{acct}:h', { a: '1' }).hIncrBy('{acct}:h', 'a', 41).hGetAll('{acct}:h').exec()).toEqual([1, 42, { a: '42' }]);
