@@ -1,5 +1,5 @@
-import { RawClient } from '../local/support';
 import { CompatPair } from './harness';
+import { RawClient } from '../local/support';
 
 /** Byte-exact comparisons of Lua scripting (EVAL, EVALSHA, SCRIPT) with redis-server. */
 describe('scripting against redis-server', () => {
@@ -22,7 +22,7 @@ describe('scripting against redis-server', () => {
       "return {ok='FINE'}", "return {err='My Error'}", "return {err='-Foo x'}", 'return {ok=1}', 'return {err=1}',
       "return redis.error_reply('My Error')", "return redis.error_reply('-My Error')", "return redis.status_reply('FINE')",
       'return {double=1.5}', 'return {double=0.1}', "return {big_number='123456789012345678901234567890'}",
-      'return {map={a=1}}', 'return {set={a=true}}', "return {map={a={1,2}}, x=1}", "return {1, {ok='in'}, {err='ERR inner'}}",
+      'return {map={a=1}}', 'return {set={a=true}}', 'return {map={a={1,2}}, x=1}', "return {1, {ok='in'}, {err='ERR inner'}}",
       "return 'a\\0b'", "return string.rep('x', 1000)",
     ];
     for (const resp of ['2', '3']) {
@@ -59,7 +59,7 @@ describe('scripting against redis-server', () => {
 
   test('KEYS, ARGV, numkeys errors and argument conversion', async () => {
     await pair.expectSame([
-      ev("return {KEYS[1], ARGV[1], #KEYS, #ARGV, tostring(KEYS[2])}", '1', 'a', 'b'),
+      ev('return {KEYS[1], ARGV[1], #KEYS, #ARGV, tostring(KEYS[2])}', '1', 'a', 'b'),
       ev('return {#KEYS, #ARGV}', '2', 'a', 'b', 'c', 'd'),
       ev('return 1', '2', 'a'), ev('return 1', '-1'), ev('return 1', 'x'), ev('return 1', '1.5'), ev('return 1', '99999999999999999999'),
       ['EVAL', 'return 1'], ['EVALSHA', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db'],
@@ -78,12 +78,12 @@ describe('scripting against redis-server', () => {
       ev("return redis.call('subscribe','x')"), ev("return redis.call('multi')"), ev("return redis.call('eval','return 1','0')"),
       ev("return redis.call('blpop','l','0')"), ev("return redis.call('script','kill')"), ev("return redis.call('object','foo')"),
       ev("return redis.call('incr','h')"), ev("redis.call('incr','h')"), ev('return redis.pcall(\'nosuch\')'),
-      ev('return redis.call(\'wrongsyntax'), ev('return 1 +'), ev("local t = {} t.x.y = 1"),
-      ev("return redis.sha1hex()"), ev("return redis.setresp()"), ev("return redis.setresp(4)"), ev("return redis.log(1)"),
-      ev("return redis.log(99, 'x')"), ev("return redis.set_repl(99)"), ev("string.foo = 1"), ev("redis.call = nil"),
+      ev('return redis.call(\'wrongsyntax'), ev('return 1 +'), ev('local t = {} t.x.y = 1'),
+      ev('return redis.sha1hex()'), ev('return redis.setresp()'), ev('return redis.setresp(4)'), ev('return redis.log(1)'),
+      ev("return redis.log(99, 'x')"), ev('return redis.set_repl(99)'), ev('string.foo = 1'), ev('redis.call = nil'),
       ev("return cjson.decode('[1,')"), ev('return cjson.encode(function() end)'),
       ev("local ok, e = pcall(redis.call, 'nosuch') return e.err"), ev("local ok, e = pcall(error, 'x') return e"),
-      ev("return math.floor('a')"), ev("return #nil"), ev("return ('x'):bad()"),
+      ev("return math.floor('a')"), ev('return #nil'), ev("return ('x'):bad()"),
       ev('#!lua flags=no-writes\nreturn redis.call(\'set\',\'k\',\'1\')'),
       ev('#!lua flags=foo\nreturn 1'), ev('#!lua xx=1\nreturn 1'), ev('#!python\nreturn 1'), ev('#!lua\nreturn 2'),
       ev('#!lua flags=no-writes,allow-oom\nreturn 3'),
@@ -107,17 +107,17 @@ describe('scripting against redis-server', () => {
       'redis.set_repl(redis.REPL_ALL)', 'redis.replicate_commands()', "redis.log(redis.LOG_WARNING, 'hi', 'there')",
       'tostring(math.random())', 'tostring(math.random(10))', 'tostring(math.random(5, 8))', 'tostring(math.random())',
       "(loadstring('return 7'))()", "select(2, loadstring('return +'))", 'type(loadstring(string.dump and "" or ""))',
-      "tostring(next({}))", "string.gsub('hello world', 'o', '0')", "string.find('abc', 'b', 1, true)",
-      'table.getn({1,2,3})', "string.byte('A')", "string.char(72, 105)", "tostring(0.1 + 0.2)", "tostring(1/0)", "tostring(-1/0)",
-      "tostring(math.huge)", 'tostring(math.pi)', "string.format('%5.1f|%-5d|%05d', 3.14159, 42, 7)",
+      'tostring(next({}))', "string.gsub('hello world', 'o', '0')", "string.find('abc', 'b', 1, true)",
+      'table.getn({1,2,3})', "string.byte('A')", 'string.char(72, 105)', 'tostring(0.1 + 0.2)', 'tostring(1/0)', 'tostring(-1/0)',
+      'tostring(math.huge)', 'tostring(math.pi)', "string.format('%5.1f|%-5d|%05d', 3.14159, 42, 7)",
     ];
     await pair.expectSame(exprs.map((e) => ev(`return ${e}`)));
   });
 
   test('cjson and bit', async () => {
     const exprs = [
-      "cjson.encode({1,2,{a=1}})", "cjson.encode({})", "cjson.encode('a/b\"c\\n')", "cjson.encode(1.5)", "cjson.encode(100)",
-      "cjson.encode({true,false})", "cjson.encode(cjson.null)", "cjson.encode({[1]=1,[3]=3})", "cjson.encode({a={b={c='d'}}})",
+      'cjson.encode({1,2,{a=1}})', 'cjson.encode({})', "cjson.encode('a/b\"c\\n')", 'cjson.encode(1.5)', 'cjson.encode(100)',
+      'cjson.encode({true,false})', 'cjson.encode(cjson.null)', 'cjson.encode({[1]=1,[3]=3})', "cjson.encode({a={b={c='d'}}})",
       "cjson.decode('[1,2,3.5]')", "cjson.decode('{\"a\":\"b\"}').a", "type(cjson.decode('null'))", "cjson.decode('\"\\\\u00e9\"')",
       "cjson.decode('[true,false]')[1]", "#cjson.decode('[]')", "cjson.decode('  42  ')", "cjson.encode(cjson.decode('{\"k\":[1,{\"x\":null}]}'))",
       'bit.band(7,3)', 'bit.bor(1,2,4)', 'bit.bxor(5,3)', 'bit.bnot(0)', 'bit.lshift(1,31)', 'bit.rshift(-1,28)', 'bit.arshift(-256,4)',

@@ -1,6 +1,6 @@
 import type { Client } from '../client';
-import { ScriptingEngine } from '../scripting/engine';
 import { CommandDef, Errors, ReplyError } from './types';
+import { ScriptingEngine } from '../scripting/engine';
 
 /** Scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT. */
 

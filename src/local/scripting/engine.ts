@@ -17,13 +17,13 @@
 import { createHash } from 'node:crypto';
 import { AclDenial, noPermissionMessage } from '../acl';
 import type { Client } from '../client';
-import { keySlot } from '../store/slot';
 import { Command, ReplyError } from '../commands/types';
 import type { RedisServer } from '../server';
 import { Fengari, LuaDebug, LuaState, fengari, fromLua, lit, toLua } from './fengari';
 import { openRedisLibraries } from './libs';
 import { Lrand48 } from './prng';
 import { openStandardLibraries } from './stdlib';
+import { keySlot } from '../store/slot';
 
 /** Instructions between two looks at the clock. */
 const HOOK_INSTRUCTIONS = 10000;
@@ -250,9 +250,17 @@ export class ScriptingEngine {
     let slot = -1;
     if (server.cluster !== undefined && keys.length > 0) slot = keySlot(keys[0]);
     this.run = {
-      caller, script, readOnly, started: performance.now(), slot, oomAtStart: oom,
+      caller,
+      script,
+      readOnly,
+      started: performance.now(),
+      slot,
+      oomAtStart: oom,
       canYield: caller.socket !== null && !caller.inExec && !caller.reprocessing && server.busyReplyThreshold > 0,
-      wrote: false, busy: false, killed: false, lastYield: 0,
+      wrote: false,
+      busy: false,
+      killed: false,
+      lastYield: 0,
     };
     this.setArgs(keys, args);
     lua.lua_settop(T, 0);

@@ -209,8 +209,15 @@ function openRedis(F: Fengari, L: LuaState, engine: ScriptingEngine): void {
   lua.lua_pushnumber(L, (major << 16) | (minor << 8) | patch);
   lua.lua_setfield(L, -2, lit('REDIS_VERSION_NUM'));
   const constants: Record<string, number> = {
-    LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3,
-    REPL_NONE: 0, REPL_AOF: 1, REPL_SLAVE: 2, REPL_REPLICA: 2, REPL_ALL: 3,
+    LOG_DEBUG: 0,
+    LOG_VERBOSE: 1,
+    LOG_NOTICE: 2,
+    LOG_WARNING: 3,
+    REPL_NONE: 0,
+    REPL_AOF: 1,
+    REPL_SLAVE: 2,
+    REPL_REPLICA: 2,
+    REPL_ALL: 3,
   };
   for (const [name, value] of Object.entries(constants)) {
     lua.lua_pushnumber(L, value);

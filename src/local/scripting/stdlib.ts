@@ -7,8 +7,8 @@
  * 5.1's `string.format` and `tonumber`, and none of 5.3's additions (`table.unpack`,
  * `table.move`, `string.pack`, `math.type`, `utf8`...).
  */
-import { FormatSpec, formatFloat, formatInteger, formatString, quoteString } from './format';
 import { Fengari, LuaState, fromLua, lit, parseLuaNumber, toLua } from './fengari';
+import { FormatSpec, formatFloat, formatInteger, formatString, quoteString } from './format';
 import { Lrand48 } from './prng';
 
 /** What the libraries need from the engine. */

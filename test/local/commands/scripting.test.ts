@@ -148,7 +148,7 @@ describe('scripting on replicas, in ElastiCache mode and with real clients', () 
       const sha = sha1hex("local v = redis.call('incrby', KEYS[1], ARGV[1]) return {v, redis.call('type', KEYS[1])}");
       expect(await client.script('EXISTS', sha)).toEqual([1]);
       await expect(client.eval("return redis.call('nosuch')", 0)).rejects.toThrow(/Unknown Redis command called from script/);
-      expect(await client.eval("return cjson.encode({a={1,2}})", 0)).toBe('{"a":[1,2]}');
+      expect(await client.eval('return cjson.encode({a={1,2}})', 0)).toBe('{"a":[1,2]}');
     } finally {
       client.disconnect();
       await s.stop();
