@@ -17,6 +17,7 @@ import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
 import { ReplicationState, replicationInfo } from './replication';
 import { DoubleStyle } from './resp/reply';
+import { ScriptingEngine } from './scripting/engine';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
 import { performEvictions } from './store/eviction';
@@ -238,6 +239,9 @@ export class RedisServer implements DbHost {
   public onPublish: ((channel: string, message: string) => void) | undefined;
 
   private listener: Listener | undefined;
+  private scriptingEngine: ScriptingEngine | undefined;
+  /** The client whose script runs long: other clients get BUSY until it ends. */
+  public busyScriptCaller: Client | null = null;
   private nextClientId = 1;
   private readonly propagationListeners: PropagationListener[] = [];
   private pendingPropagation: Array<[number, string[]]> = [];
@@ -331,6 +335,37 @@ export class RedisServer implements DbHost {
   /** Called by databases for every changed key (client-side caching invalidation). */
   public keyModified(_db: Db, key: string): void {
     this.tracking.invalidateKey(key);
+  }
+
+  /** The Lua scripting engine (its Lua state is created on first use). */
+  public get scripting(): ScriptingEngine {
+    this.scriptingEngine ??= new ScriptingEngine(this);
+    return this.scriptingEngine;
+  }
+
+  /** Whether the scripting engine exists (INFO reports an empty cache otherwise). */
+  public get scriptingStarted(): boolean {
+    return this.scriptingEngine !== undefined;
+  }
+
+  /**
+   * A script has run longer than busy-reply-threshold and yields to the event loop: until it
+   * ends, other clients get BUSY, and nothing else touches the keyspace.
+   */
+  public scriptBusy(caller: Client): void {
+    this.busyScriptCaller = caller;
+  }
+
+  /** The long script of `caller` ended (its reply is written): everything held back goes on. */
+  public scriptEnded(caller: Client): void {
+    this.busyScriptCaller = null;
+    this.flushPropagation();
+    if (this.readyKeys.length > 0 && !this.servingBlocked) this.handleClientsBlockedOnKeys();
+    this.markPending(caller);
+    this.flushPending();
+    setImmediate(() => {
+      if (!caller.closed && caller.blocked === null) caller.processInput();
+    });
   }
 
   public lookupClient(id: number): Client | undefined {
@@ -512,6 +547,12 @@ export class RedisServer implements DbHost {
       this.reject(c, `ERR Can't execute '${cmd.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, cmd);
       return;
     }
+    if (this.busyScriptCaller !== null && !cmd.flags.includes('allow_busy')) {
+      this.reject(c, this.engine === 'valkey'
+        ? 'BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.'
+        : 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.', cmd);
+      return;
+    }
     if (this.pause !== null && c.kind !== 'replica' && c.kind !== 'master' && (this.pause.all || mayWrite(c, cmd))) {
       // CLIENT PAUSE: the command waits for the end of the pause, then runs from the start.
       this.postponed.push(c);
@@ -600,7 +641,7 @@ export class RedisServer implements DbHost {
     }
     if (extra !== null) for (const more of extra) this.queuePropagation(c.db.id, more);
     if (!c.inExec && c.kind !== 'script') this.flushPropagation();
-    if (this.readyKeys.length > 0 && !c.inExec && c.kind !== 'script' && !this.servingBlocked) this.handleClientsBlockedOnKeys();
+    if (this.readyKeys.length > 0 && !c.inExec && c.kind !== 'script' && !this.servingBlocked && this.busyScriptCaller === null) this.handleClientsBlockedOnKeys();
   }
 
   /**
@@ -694,7 +735,8 @@ export class RedisServer implements DbHost {
   /** Sends queued writes; several writes from one command (EXEC, scripts) go inside MULTI/EXEC. */
   public flushPropagation(): void {
     const pending = this.pendingPropagation;
-    if (pending.length === 0) return;
+    // A long script's writes go out together when it ends.
+    if (pending.length === 0 || this.busyScriptCaller !== null || this.scriptingEngine?.run) return;
     this.pendingPropagation = [];
     const wrap = pending.length > 1;
     const emit = (db: number, argv: readonly string[]) => {
@@ -1022,6 +1064,8 @@ export class RedisServer implements DbHost {
    * ordinary clients (replication links go on). CLIENT PAUSE WRITE is handled per command.
    */
   public paused(c: Client): boolean {
+    // The caller of a long script reads nothing more until the script ends.
+    if (this.busyScriptCaller === c) return true;
     return this.pause !== null && this.pause.all && c.kind !== 'replica' && c.kind !== 'master';
   }
 
@@ -1074,7 +1118,7 @@ export class RedisServer implements DbHost {
     const now = this.clock.now();
     this.instantaneous.sample(now, this.stats);
     if (this.pause !== null && this.pause.until <= now) this.unpauseClients();
-    if (this.activeExpireEnabled && this.pause === null) {
+    if (this.activeExpireEnabled && this.pause === null && this.busyScriptCaller === null) {
       const started = performance.now();
       this.activeExpireCycle(now);
       const ms = performance.now() - started;

@@ -11,6 +11,7 @@ import { commands as keys } from './keys';
 import { commands as lists } from './list';
 import { commands as pubsub } from './pubsub';
 import { commands as replication } from './replication';
+import { commands as scripting } from './scripting';
 import { commands as server } from './server';
 import { commands as set } from './set';
 import { commands as string } from './string';
@@ -26,6 +27,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   keys,
   string,
   transactions,
+  scripting,
   pubsub,
   replication,
   cluster,

@@ -530,6 +530,8 @@ function memorySection(s: RedisServer): Fields {
   const dataset = Math.max(0, used - overhead);
   const rss = process.memoryUsage().rss;
   const lua = 32768;
+  const scripts = s.scriptingStarted ? s.scripting.size : 0;
+  const scriptBytes = s.scriptingStarted ? s.scripting.scriptBytes : 0;
   const fields: Fields = [
     ['used_memory', used],
     ['used_memory_human', humanBytes(used)],
@@ -553,16 +555,16 @@ function memorySection(s: RedisServer): Fields {
     ['used_memory_lua', lua],
     ['used_memory_vm_eval', lua],
     ['used_memory_lua_human', humanBytes(lua)],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
+    ['used_memory_scripts_eval', scriptBytes],
+    ['number_of_cached_scripts', scripts],
     ['number_of_functions', 0],
     ['number_of_libraries', 0],
     ['used_memory_vm_functions', lua],
     ['used_memory_vm_total', lua * 2],
     ['used_memory_vm_total_human', humanBytes(lua * 2)],
     ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_scripts', scriptBytes],
+    ['used_memory_scripts_human', humanBytes(scriptBytes)],
     ['maxmemory', s.maxmemory],
     ['maxmemory_human', humanBytes(s.maxmemory)],
     ['maxmemory_policy', s.maxmemoryPolicy],
