@@ -142,6 +142,14 @@ project.eslint?.addOverride({
   rules: { '@typescript-eslint/no-require-imports': 'off', 'import/no-extraneous-dependencies': 'off' },
 });
 
+// ts-jest transpiles each file alone (isolatedModules) and checks no types: type-check the tests,
+// and the sources as the tests see them, as part of `npm test`.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests and everything they import',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
 // Consumers must find the subpath types with both module resolutions.
 project.postCompileTask.exec('node scripts/check-subpath-types.js');
 

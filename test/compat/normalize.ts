@@ -74,6 +74,13 @@ export function decode(reply: string): RespValue {
   return r.value;
 }
 
+/** The elements of an aggregate reply (array, set, push, or a map's flattened pairs). */
+export function elements(v: RespValue): RespValue[] {
+  if (v.type === 'array' || v.type === 'set' || v.type === 'push') return v.value;
+  if (v.type === 'map' || v.type === 'attribute') return v.value.flat();
+  throw new Error(`not an aggregate: ${JSON.stringify(v)}`);
+}
+
 /** The text of a bulk or simple string reply element. */
 export function text(v: RespValue): string {
   return v.type === 'bulk' || v.type === 'simple' || v.type === 'verbatim' || v.type === 'error' ? v.value : JSON.stringify(v);

@@ -75,7 +75,7 @@ const logFields: Normalizer = (r) => {
 function bulks(reply: string): string[] {
   const decoded = decodeReply(reply, 0)?.value;
   if (decoded === undefined || decoded.type !== 'array') throw new Error(`not an array: ${JSON.stringify(reply)}`);
-  return decoded.value.map((v) => String(v.value));
+  return decoded.value.map((v) => ('value' in v ? String(v.value) : ''));
 }
 
 describe('ACL against redis-server', () => {

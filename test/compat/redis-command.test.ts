@@ -1,5 +1,5 @@
 import { CompatPair } from './harness';
-import { decode, normalizeCommandInfo, normalizeDocs, sortItems, splitAggregate, text } from './normalize';
+import { decode, elements, normalizeCommandInfo, normalizeDocs, sortItems, splitAggregate, text } from './normalize';
 
 /**
  * CLUSTER subcommands that change the cluster's topology or its configuration file: the local
@@ -68,7 +68,7 @@ describe('COMMAND against redis-server', () => {
   test('COMMAND LIST and its filters', async () => {
     const names = new Set(await localNames(pair));
     const { real } = await pair.both(['COMMAND', 'LIST']);
-    const realNames = new Set((decode(real).value as Array<{ value: string }>).map((v) => v.value));
+    const realNames = new Set(elements(decode(real)).map(text));
     // Every name the engine lists is one redis-server has; it lacks only the commands it has not
     // implemented and the subcommands it does not offer.
     for (const n of names) expect({ name: n, known: realNames.has(n) }).toEqual({ name: n, known: true });
@@ -82,8 +82,8 @@ describe('COMMAND against redis-server', () => {
     // ACL categories: the engine's list is what redis-server lists, restricted to commands the engine has.
     for (const category of ['connection', 'admin', 'keyspace', 'string', 'dangerous', 'fast', 'CONNECTION']) {
       const both = await pair.both(['COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', category]);
-      const ours = (decode(both.local).value as Array<{ value: string }>).map((v) => v.value).sort();
-      const theirs = (decode(both.real).value as Array<{ value: string }>).map((v) => v.value).filter((n) => names.has(n)).sort();
+      const ours = elements(decode(both.local)).map(text).sort();
+      const theirs = elements(decode(both.real)).map(text).filter((n) => names.has(n)).sort();
       expect({ category, names: ours }).toEqual({ category, names: theirs });
     }
   });
@@ -121,12 +121,12 @@ describe('COMMAND against redis-server', () => {
     const v = decode(local);
     const names = await localNames(pair);
     expect(v.type).toBe('array');
-    expect((v.value as unknown[]).length).toBe(names.filter((n) => !n.includes('|')).length);
+    expect(elements(v).length).toBe(names.filter((n) => !n.includes('|')).length);
     const info = await pair.both(['COMMAND', 'INFO']);
     expect(info.local).toBe(local);
     // Each entry is the COMMAND INFO entry of its command.
-    for (const entry of v.value as Array<{ value: unknown[] }>) {
-      const name = text(entry.value[0] as never);
+    for (const entry of elements(v)) {
+      const name = text(elements(entry)[0]);
       const single = await pair.both(['COMMAND', 'INFO', name]);
       expect(decode(single.local)).toEqual({ type: 'array', value: [entry] });
     }

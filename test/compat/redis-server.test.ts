@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { CompatPair } from './harness';
-import { decode, pairsOf, splitAggregate, text } from './normalize';
+import { decode, elements, pairsOf, splitAggregate, text } from './normalize';
 
 /** The `# Section` titles of an INFO reply. */
 const titles = (reply: string) => text(decode(reply)).split('\r\n').filter((l) => l.startsWith('#'));
@@ -157,9 +157,9 @@ describe('server commands against redis-server', () => {
     await pair.expectSame([['EXISTS', ...args], ['CONFIG', 'SET', 'slowlog-log-slower-than', '10000']]);
     const norm = (reply: string) => {
       const v = decode(reply);
-      return (v.value as Array<{ value: unknown[] }>).map((e) => {
-        const [, , , argv, peer, name] = e.value as Array<{ value: unknown }>;
-        return [argv, String(peer.value).replace(/:\d+$/, ':<port>'), name];
+      return elements(v).map((e) => {
+        const [, , , argv, peer, name] = elements(e);
+        return [argv, text(peer).replace(/:\d+$/, ':<port>'), name];
       });
     };
     const { real, local } = await pair.both(['SLOWLOG', 'GET', '-1']);
@@ -227,7 +227,7 @@ describe('server commands against redis-server', () => {
       ['FLUSHALL', 'x'], ['FLUSHDB', 'sync', 'x'], ['TIME', 'x'], ['DBSIZE', 'x'],
     ]);
     const time = await pair.both(['TIME']);
-    const secs = (r: string) => Number(text((decode(r).value as never[])[0]));
+    const secs = (r: string) => Number(text(elements(decode(r))[0]));
     expect(Math.abs(secs(time.local) - secs(time.real))).toBeLessThan(3);
   });
 });

@@ -34,7 +34,7 @@ async function iamToken(options: {
     { method: 'GET', protocol: 'http:', hostname: options.cacheId, path: '/', query, headers: { host: options.cacheId } },
     { expiresIn: options.expiresIn ?? 900, signingDate: new Date(options.at ?? SIGNED_AT) },
   );
-  const qs = Object.entries(signed.query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  const qs = Object.entries(signed.query ?? {}).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
   return `${signed.hostname}${signed.path}?${qs}`;
 }
 

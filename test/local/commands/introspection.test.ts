@@ -49,7 +49,7 @@ describe('command availability by engine and version', () => {
   });
 
   test('COMMAND INFO and DOCS describe ZRANK as the engine version has it (WITHSCORE from 7.2)', async () => {
-    const plain = (r: string) => toPlain((decodeReply(r, 0) as { value: never }).value) as unknown[][];
+    const plain = (r: string) => toPlain((decodeReply(r, 0) as unknown as { value: never }).value) as unknown[][];
     for (const [engine, version, arity, args] of [
       ['redis', '7.0.15', 3, ['key', 'member']], ['redis', '7.2.4', -3, ['key', 'member', 'withscore']],
       ['valkey', '8.0.2', -3, ['key', 'member', 'withscore']],
@@ -124,7 +124,7 @@ describe('COMMAND on the local engine', () => {
   test('DOCS reports the arguments a definition carries, and a container alone runs its own handler', async () => {
     const s = await startRedisServer({ engine: 'redis', version: '7.0.15' });
     const c = await RawClient.connect(s.port);
-    const plain = (r: string) => toPlain((decodeReply(r, 0) as { value: never }).value);
+    const plain = (r: string) => toPlain((decodeReply(r, 0) as unknown as { value: never }).value);
     const docs = plain(await c.call('COMMAND', 'DOCS', 'client|setname')) as unknown[];
     expect(docs[0]).toBe('client|setname');
     expect(docs[1]).toEqual(['summary', 'Sets the connection name.', 'since', '2.6.9', 'group', 'connection', 'complexity', 'O(1)',
