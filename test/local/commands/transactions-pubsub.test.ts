@@ -30,6 +30,13 @@ describe('transactions and pub/sub with real clients', () => {
     c.close();
   });
 
+  test('EXEC refused outside MULTI is an EXECABORT too, as in the real server', async () => {
+    const c = await RawClient.connect(server.port);
+    expect(await c.call('EXEC', 'extra')).toBe("-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    expect(await c.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    c.close();
+  });
+
   test('a watched key that expires after WATCH aborts EXEC', async () => {
     const c = await RawClient.connect(server.port);
     await c.call('SET', 'soon', '1', 'PX', '30');
