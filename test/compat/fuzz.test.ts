@@ -99,7 +99,8 @@ describe('protocol fuzzing against redis-server', () => {
   });
 
   test('lines of up to 1 MB without an end', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(pipeline({ oversized: true }).map((f) => f.bytes).filter((s) => s.length > 64 * 1024), cutPoints), { minLength: 1, maxLength: 4 }),
+    const long = pipeline({ oversized: true }).map((f) => f.bytes).filter((s) => s.length > 64 * 1024);
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(long, cutPoints), { minLength: 1, maxLength: 4 }),
       (cases) => expectSameConversations(cases)), { seed: SEED, numRuns: 4 * SCALE });
   });
 

@@ -133,7 +133,7 @@ describe('cdk-elasticache-local', () => {
   test.each([
     [['serve', '--engine=valkey', '--port=0'], 'valkey 8.0.2', ''],
     [['serve', '--engine', 'redis', '--port', '0', '--version', '7.0'], 'redis 7.0.0', ''],
-    [['serve', '--engine', 'valkey', '--port', '0', '--version', '7.2.4', '--password', "it's"], 'valkey 7.2.4', ` --pass 'it'\\''s'`],
+    [['serve', '--engine', 'valkey', '--port', '0', '--version', '7.2.4', '--password', "it's"], 'valkey 7.2.4', ' --pass \'it\'\\\'\'s\''],
   ])('%j prints engine, version and address, and how to connect', async (args, engineAndVersion, auth) => {
     const { code, out, err } = await runInProcess(args);
     expect(err).toBe('');

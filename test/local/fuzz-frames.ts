@@ -5,8 +5,8 @@
  * error) and, for a request cut short, the bytes that complete it.
  */
 import * as fc from 'fast-check';
-import { RespValue, decodeReply } from '../../src/local/resp/decode';
 import { RawClient, encode } from './support';
+import { RespValue, decodeReply } from '../../src/local/resp/decode';
 
 /** PROTO_INLINE_MAX_SIZE: inline requests and count lines longer than this are protocol errors. */
 export const INLINE_MAX = 64 * 1024;
@@ -48,9 +48,12 @@ export const longBytes = (maxLength: number) => fc.uint8Array({ maxLength, size:
  * line end; this reaches the parser's decisions much more often.
  */
 export const soup = fc.array(fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('\r\n', '\n', '\r', '\x00', ' ', '"', "'", '\\', '\\x4', '*', '$', '*1\r\n', '*2\r\n', '*-1\r\n',
-    '$3\r\n', '$0\r\n', '$-1\r\n', '*2147483648\r\n', '$536870913\r\n', '0', '1', '-', '9999999999999999999', 'PING', 'ECHO', 'SET', 'GET', 'DEL',
-    'MULTI', 'EXEC', 'SUBSCRIBE', 'HELLO', '3', 'fuzz:k') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('\r\n', '\n', '\r', '\x00', ' ', '"', "'", '\\', '\\x4', '*', '$', '*1\r\n', '*2\r\n', '*-1\r\n',
+      '$3\r\n', '$0\r\n', '$-1\r\n', '*2147483648\r\n', '$536870913\r\n', '0', '1', '-', '9999999999999999999', 'PING', 'ECHO', 'SET', 'GET', 'DEL',
+      'MULTI', 'EXEC', 'SUBSCRIBE', 'HELLO', '3', 'fuzz:k'),
+  },
   { weight: 1, arbitrary: bytes(8) },
 ), { maxLength: 40 }).map((parts) => parts.join(''));
 
@@ -133,7 +136,8 @@ const stuckFrame: fc.Arbitrary<FrameCase> = fc.tuple(
     lineBytes(4).map((s) => '*' + s),
     requestStart.chain((start) => fc.oneof(
       lineBytes(4).map((s) => start + '$' + s),
-      fc.tuple(fc.integer({ min: 1, max: 255 }).filter((b) => b !== 0x24 && b !== 13 && b !== 10), lineBytes(4)).map(([b, s]) => start + String.fromCharCode(b) + s),
+      fc.tuple(fc.integer({ min: 1, max: 255 }).filter((b) => b !== 0x24 && b !== 13 && b !== 10), lineBytes(4))
+        .map(([b, s]) => start + String.fromCharCode(b) + s),
     )),
   ),
   lineBytes(8),
@@ -148,12 +152,21 @@ const oversized: fc.Arbitrary<FrameCase> = fc.tuple(fc.integer({ min: INLINE_MAX
   });
 
 /** A valid request cut short at any byte: no reply until the rest arrives. */
-const cutFrame: fc.Arbitrary<FrameCase> = fc.tuple(validFrame.filter((f) => f.replies.length > 0 && f.bytes.length > 1), fc.double({ min: 0, max: 1, noNaN: true }))
+const cutFrame: fc.Arbitrary<FrameCase> = fc.tuple(
+  validFrame.filter((f) => f.replies.length > 0 && f.bytes.length > 1),
+  fc.double({ min: 0, max: 1, noNaN: true }),
+)
   .map(([f, at]) => {
     const cut = 1 + Math.floor(at * (f.bytes.length - 1));
     // Both SET and GET may be complete before the cut: only what is cut waits.
     const whole = completeRequests(f.bytes.slice(0, cut));
-    return { bytes: f.bytes.slice(0, cut), replies: f.replies.slice(0, whole), closes: false, rest: f.bytes.slice(cut), restReplies: f.replies.slice(whole) };
+    return {
+      bytes: f.bytes.slice(0, cut),
+      replies: f.replies.slice(0, whole),
+      closes: false,
+      rest: f.bytes.slice(cut),
+      restReplies: f.replies.slice(whole),
+    };
   });
 
 /** How many complete multibulk requests `s` starts with (for a cut SET+GET pair). */
