@@ -2,25 +2,33 @@
 /**
  * cdk-elasticache-local: runs local engine nodes outside of tests.
  *
+ *   cdk-elasticache-local serve --engine valkey|redis --port N [--host H] [--password P] [--version V] [--tls]
  *   cdk-elasticache-local serve --engine memcached --port N [--host H] [--memory-limit MB]
  *   cdk-elasticache-local start <cdk.out|template.json> [--stack S] [--host H] [--replication-delay MS]
  *
- * Each command and each engine of `serve` is one small function in a table, so that new ones
- * (`start <cdk.out|template.json>`, `--engine valkey|redis`) are added without touching the rest.
+ * Each command and each engine of `serve` is one small function in a table, with the options it
+ * takes, so that new ones are added without touching the rest.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startMemcachedServer } from './memcached/server';
+import { ListenerTls } from './net/listener';
+import { EngineFlavor, startRedisServer } from './server';
+import { LocalCa } from './tls/ca';
 import { LocalElastiCache } from './topology/local-elasticache';
 
 export const USAGE = `Usage:
+  cdk-elasticache-local serve --engine valkey|redis --port N [--host H] [--password P] [--version V] [--tls]
   cdk-elasticache-local serve --engine memcached --port N [--host H] [--memory-limit MB]
   cdk-elasticache-local start <cdk.out|template.json> [--stack S] [--host H] [--replication-delay MS]
                               [--elasticache-mode on|off]
 
 Commands:
-  serve    Start one node of the given engine and keep it running until SIGINT or SIGTERM.
+  serve    Start one plain node of the given engine (port 0 picks a free one) and keep it
+           running until SIGINT or SIGTERM. --password sets the default user's password
+           (requirepass), --version the engine version it reports (X.Y or X.Y.Z), and --tls
+           serves TLS only, with a certificate from a local CA whose PEM file is printed.
   start    Start every cache of a synthesized stack (same topology, auth, TLS and parameters),
            print the endpoints and each consumer's environment, and run until SIGINT or SIGTERM.`;
 
@@ -41,7 +49,11 @@ export interface ParsedArgs {
   readonly positional: readonly string[];
 }
 
-export function parseArgs(argv: readonly string[]): ParsedArgs {
+/**
+ * Parses `--name value`, `--name=value` and positional arguments; the names in `flags` take no
+ * value (their value is `true`).
+ */
+export function parseArgs(argv: readonly string[], flags: ReadonlySet<string> = new Set()): ParsedArgs {
   const options = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -52,6 +64,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (flags.has(name)) {
+      if (eq > 0) throw new UsageError(`--${name} takes no value`);
+      options.set(name, 'true');
+      continue;
+    }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     options.set(name, value);
@@ -69,42 +86,121 @@ function integerOption(args: ParsedArgs, name: string, min: number, max: number)
 
 /** A node started by `serve`. */
 interface RunningNode {
-  /** One line saying where it listens. */
-  readonly description: string;
+  /** What to print: where it listens first. */
+  readonly description: readonly string[];
   stop(): Promise<void>;
 }
 
-type EngineStarter = (args: ParsedArgs) => Promise<RunningNode>;
+/** An engine of `serve`: the options it takes (besides --engine) and how it starts. */
+interface ServeEngine {
+  readonly options: readonly string[];
+  start(args: ParsedArgs): Promise<RunningNode>;
+}
 
-async function serveMemcached(args: ParsedArgs): Promise<RunningNode> {
+function portOption(args: ParsedArgs): number {
   const port = integerOption(args, 'port', 0, 65535);
   if (port === undefined) throw new UsageError('--port is required');
-  const memoryLimitMb = integerOption(args, 'memory-limit', 1, 1024 * 1024);
-  const server = await startMemcachedServer({ port, host: args.options.get('host'), memoryLimitMb });
+  return port;
+}
+
+const memcachedEngine: ServeEngine = {
+  options: ['port', 'host', 'memory-limit'],
+  async start(args) {
+    const port = portOption(args);
+    const memoryLimitMb = integerOption(args, 'memory-limit', 1, 1024 * 1024);
+    const server = await startMemcachedServer({ port, host: args.options.get('host'), memoryLimitMb });
+    return {
+      description: [`memcached listening on ${server.host}:${server.port}`],
+      stop: () => server.stop(),
+    };
+  },
+};
+
+/** Writes the local CA's certificate to a file of its own; returns the path and its removal. */
+function writeCaFile(pem: string): { file: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-elasticache-local-'));
+  const file = path.join(dir, 'ca.pem');
+  fs.writeFileSync(file, pem);
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** `--version`: X.Y.Z, or X.Y reported as X.Y.0. */
+function versionOption(args: ParsedArgs): string | undefined {
+  const raw = args.options.get('version');
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/.test(raw)) throw new UsageError(`--version must look like 8.0 or 7.1.0, got ${raw}`);
+  return raw.split('.').length === 2 ? `${raw}.0` : raw;
+}
+
+function redisEngine(engine: EngineFlavor): ServeEngine {
   return {
-    description: `memcached listening on ${server.host}:${server.port}`,
-    stop: () => server.stop(),
+    options: ['port', 'host', 'password', 'version', 'tls'],
+    async start(args) {
+      const port = portOption(args);
+      const host = args.options.get('host') ?? '127.0.0.1';
+      const password = args.options.get('password');
+      if (password === '') throw new UsageError('--password must not be empty');
+      const version = versionOption(args);
+      let tls: ListenerTls | undefined;
+      let ca: { file: string; remove(): void } | undefined;
+      if (args.options.has('tls')) {
+        const localCa = LocalCa.shared();
+        tls = localCa.issue(['localhost', host]);
+        ca = writeCaFile(localCa.certPem);
+      }
+      try {
+        const node = await startRedisServer({ engine, port, host, password, version, tls });
+        const server = node.server;
+        const description = [`${engine} ${server.version} listening on ${node.host}:${node.port}${tls ? ' (TLS)' : ''}`];
+        if (ca) description.push(`CA certificate: ${ca.file}`);
+        const tlsArgs = ca ? ` --tls --cacert ${shellQuote(ca.file)}` : '';
+        const auth = password !== undefined ? ` --pass ${shellQuote(password)}` : '';
+        description.push(`try: redis-cli -h ${node.host} -p ${node.port}${tlsArgs}${auth}`);
+        return {
+          description,
+          stop: async () => {
+            await node.stop();
+            ca?.remove();
+          },
+        };
+      } catch (e) {
+        ca?.remove();
+        throw e;
+      }
+    },
   };
 }
 
 /** Engines `serve` can start. */
-const ENGINES: Record<string, EngineStarter> = {
-  memcached: serveMemcached,
+const ENGINES: Record<string, ServeEngine> = {
+  valkey: redisEngine('valkey'),
+  redis: redisEngine('redis'),
+  memcached: memcachedEngine,
 };
 
+/** Options of each command; `serve` checks each engine's own after choosing it. */
 const KNOWN_OPTIONS: Record<string, readonly string[]> = {
-  serve: ['engine', 'port', 'host', 'memory-limit'],
+  serve: ['engine', ...new Set(Object.values(ENGINES).flatMap((e) => e.options))],
   start: ['stack', 'host', 'replication-delay', 'elasticache-mode'],
+};
+
+/** Options that take no value. */
+const FLAGS: Record<string, ReadonlySet<string>> = {
+  serve: new Set(['tls']),
+  start: new Set(),
 };
 
 async function serve(args: ParsedArgs, io: CliIo): Promise<number> {
   const engine = args.options.get('engine');
   if (engine === undefined) throw new UsageError('--engine is required');
-  const start = ENGINES[engine];
-  if (start === undefined) throw new UsageError(`unknown engine "${engine}" (known: ${Object.keys(ENGINES).join(', ')})`);
+  const chosen = ENGINES[engine];
+  if (chosen === undefined) throw new UsageError(`unknown engine "${engine}" (known: ${Object.keys(ENGINES).join(', ')})`);
+  for (const name of args.options.keys()) {
+    if (name !== 'engine' && !chosen.options.includes(name)) throw new UsageError(`--${name} is not an option of --engine ${engine}`);
+  }
   const stopped = io.stopSignal();
-  const node = await start(args);
-  io.out(node.description);
+  const node = await chosen.start(args);
+  for (const line of node.description) io.out(line);
   const signal = await stopped;
   await node.stop();
   io.out(`stopped (${signal})`);
@@ -134,13 +230,10 @@ async function startTopology(args: ParsedArgs, io: CliIo): Promise<number> {
     elasticacheMode: mode === 'on',
     log: (line) => io.err(line),
   });
-  let caFile: string | undefined;
+  let ca: { file: string; remove(): void } | undefined;
   try {
-    if (local.caCertificate !== undefined) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-elasticache-local-'));
-      caFile = path.join(dir, 'ca.pem');
-      fs.writeFileSync(caFile, local.caCertificate);
-    }
+    if (local.caCertificate !== undefined) ca = writeCaFile(local.caCertificate);
+    const caFile = ca?.file;
     io.out(`Stack ${local.stackName}: ${local.caches.length} cache(s) running`);
     for (const cache of local.caches) {
       const nodes = cache.group?.nodes.length ?? cache.memcached?.nodes.length ?? 0;
@@ -178,7 +271,7 @@ async function startTopology(args: ParsedArgs, io: CliIo): Promise<number> {
     return 0;
   } finally {
     await local.stop();
-    if (caFile) fs.rmSync(path.dirname(caFile), { recursive: true, force: true });
+    ca?.remove();
   }
 }
 
@@ -198,7 +291,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (run === undefined) {
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
     }
-    const args = parseArgs(rest);
+    const args = parseArgs(rest, FLAGS[command]);
     for (const name of args.options.keys()) {
       if (!KNOWN_OPTIONS[command].includes(name)) throw new UsageError(`unknown option --${name}`);
     }

@@ -583,12 +583,14 @@ export class RedisServer implements DbHost {
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
   private reject(c: Client, message: string, cmd?: Command): void {
     if (cmd !== undefined) cmd.rejectedCalls++;
-    if (cmd !== undefined && cmd.name === 'exec' && c.multi !== null) {
-      // A refused EXEC ends the transaction and says why.
+    if (cmd !== undefined && cmd.name === 'exec') {
+      // A refused EXEC ends the transaction and says why; outside MULTI too (it still unwatches),
+      // as the real server does.
       c.multi = null;
       c.multiError = false;
       this.unwatchAll(c);
-      c.w.error(`EXECABORT Transaction discarded because of: ${message}`);
+      // The reason keeps its own code (NOAUTH, OOM...) but not a plain ERR.
+      c.w.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
       return;
     }
     if (c.multi !== null) c.multiError = true;

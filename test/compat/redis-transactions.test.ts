@@ -23,6 +23,15 @@ describe('transactions against redis-server', () => {
     ]);
   });
 
+  test('a refused EXEC outside MULTI is an EXECABORT and forgets watched keys', async () => {
+    const other = await pair.connectBoth();
+    await pair.expectSame([['SET', 'w', '1'], ['WATCH', 'w'], ['EXEC', 'extra']]);
+    await Promise.all([other.real.call('SET', 'w', '2'), other.local.call('SET', 'w', '2')]);
+    // Had w still been watched, this EXEC would return a null array.
+    await pair.expectSame([['MULTI'], ['GET', 'w'], ['EXEC']]);
+    await pair.expectSame([['MULTI'], ['EXEC', 'extra'], ['EXEC']]);
+  });
+
   test('WATCH aborts EXEC when another client changes the key', async () => {
     const other = await pair.connectBoth();
     await pair.expectSame([['SET', 'w', '1'], ['WATCH', 'w'], ['MULTI'], ['SET', 'w', '2']]);

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -89,7 +89,7 @@ describe('cdk-elasticache-local', () => {
   test('an unknown engine prints usage on stderr and exits with 2', async () => {
     const r = run(['serve', '--engine', 'nosuch', '--port', '0']);
     expect(await r.exit).toEqual({ code: 2, signal: null });
-    expect(r.stderr).toBe(`cdk-elasticache-local: unknown engine "nosuch" (known: memcached)\n${USAGE}\n`);
+    expect(r.stderr).toBe(`cdk-elasticache-local: unknown engine "nosuch" (known: valkey, redis, memcached)\n${USAGE}\n`);
     expect(r.stdout).toBe('');
   });
 
@@ -112,6 +112,17 @@ describe('cdk-elasticache-local', () => {
     [['serve', '--engine', 'memcached', '--port', '0', '--memory-limit', '0'], '--memory-limit must be an integer from 1 to 1048576, got 0'],
     [['serve', '--engine', 'memcached', '--port', '0', '--verbose', '1'], 'unknown option --verbose'],
     [['serve', '--engine'], '--engine needs a value'],
+    [['serve', '--engine', 'valkey'], '--port is required'],
+    [['serve', '--engine', 'redis', '--port', '-1'], '--port must be an integer from 0 to 65535, got -1'],
+    [['serve', '--engine', 'valkey', '--port', '0', '--version', '8'], '--version must look like 8.0 or 7.1.0, got 8'],
+    [['serve', '--engine', 'valkey', '--port', '0', '--version', 'latest'], '--version must look like 8.0 or 7.1.0, got latest'],
+    [['serve', '--engine', 'redis', '--port', '0', '--tls=yes'], '--tls takes no value'],
+    [['serve', '--engine', 'valkey', '--port', '0', '--password', ''], '--password must not be empty'],
+    [['serve', '--engine', 'valkey', '--port', '0', '--password'], '--password needs a value'],
+    [['serve', '--engine', 'valkey', '--port', '0', '--memory-limit', '16'], '--memory-limit is not an option of --engine valkey'],
+    [['serve', '--engine', 'memcached', '--port', '0', '--tls'], '--tls is not an option of --engine memcached'],
+    [['serve', '--engine', 'memcached', '--port', '0', '--password', 'x'], '--password is not an option of --engine memcached'],
+    [['start', 'cdk.out', '--tls', 'on'], 'unknown option --tls'],
   ])('%j is a usage error (exit code 2)', async (args, message) => {
     const { code, out, err } = await runInProcess(args);
     expect(code).toBe(2);
@@ -119,9 +130,74 @@ describe('cdk-elasticache-local', () => {
     expect(err.startsWith(`cdk-elasticache-local: ${message}\nUsage:\n`)).toBe(true);
   });
 
+  test.each([
+    [['serve', '--engine=valkey', '--port=0'], 'valkey 8.0.2', ''],
+    [['serve', '--engine', 'redis', '--port', '0', '--version', '7.0'], 'redis 7.0.0', ''],
+    [['serve', '--engine', 'valkey', '--port', '0', '--version', '7.2.4', '--password', "it's"], 'valkey 7.2.4', ' --pass \'it\'\\\'\'s\''],
+  ])('%j prints engine, version and address, and how to connect', async (args, engineAndVersion, auth) => {
+    const { code, out, err } = await runInProcess(args);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const m = /^(\w+ [\d.]+) listening on 127\.0\.0\.1:(\d+)\ntry: redis-cli -h 127\.0\.0\.1 -p (\d+)(.*)\nstopped \(SIGTERM\)\n$/.exec(out);
+    expect(m).not.toBeNull();
+    expect(m![1]).toBe(engineAndVersion);
+    expect(m![3]).toBe(m![2]);
+    expect(m![4]).toBe(auth);
+  });
+
   test('serve accepts --option=value and --host', async () => {
     const { code, out } = await runInProcess(['serve', '--engine=memcached', '--port=0', '--host', '127.0.0.1']);
     expect(code).toBe(0);
     expect(out).toMatch(/^memcached listening on 127\.0\.0\.1:\d+\nstopped \(SIGTERM\)\n$/);
+  });
+});
+
+/** Runs redis-cli (Debian's redis-tools) against a node of the CLI. */
+function redisCli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('redis-cli', args, { input, encoding: 'utf8', timeout: 10_000 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cdk-elasticache-local serve --engine valkey|redis, used with redis-cli', () => {
+  const running: Run[] = [];
+  afterEach(() => {
+    for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  });
+
+  test('--password: AUTH is required and accepted; SIGTERM stops it with exit code 0', async () => {
+    const r = run(['serve', '--engine', 'valkey', '--port', '0', '--password', 's3cret pass']);
+    running.push(r);
+    const [, port] = await waitFor(r, /^valkey 8\.0\.2 listening on 127\.0\.0\.1:(\d+)$/m);
+    expect(redisCli(['-p', port, 'SET', 'k', 'v']).stdout).toBe('NOAUTH Authentication required.\n\n');
+    const session = redisCli(['-p', port], 'AUTH wrong\nAUTH "s3cret pass"\nSET k v\nGET k\nINFO server\n');
+    const lines = session.stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual(['WRONGPASS invalid username-password pair or user is disabled.', '', 'OK', 'OK']);
+    expect(lines[4]).toBe('v');
+    expect(session.stdout).toMatch(/\r?\nvalkey_version:8\.0\.2\r?\n/);
+    expect(session.stdout).toContain(`tcp_port:${port}`);
+    r.child.kill('SIGTERM');
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    expect(r.stdout).toBe(`valkey 8.0.2 listening on 127.0.0.1:${port}\ntry: redis-cli -h 127.0.0.1 -p ${port} --pass 's3cret pass'\nstopped (SIGTERM)\n`);
+    expect(r.stderr).toBe('');
+    // Nothing listens there any more.
+    expect(redisCli(['-p', port, 'PING']).stderr).toContain('Connection refused');
+  });
+
+  test('--tls --version: TLS only, trusted through the printed CA file, removed at SIGINT', async () => {
+    const r = run(['serve', '--engine', 'redis', '--port', '0', '--version', '7.0', '--tls']);
+    running.push(r);
+    const [, port, caFile] = await waitFor(r, /^redis 7\.0\.0 listening on 127\.0\.0\.1:(\d+) \(TLS\)\nCA certificate: (\S+)\n/m);
+    expect(fs.readFileSync(caFile, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const info = redisCli(['--tls', '--cacert', caFile, '-p', port, 'INFO', 'server']);
+    expect(info.stdout).toMatch(/\r?\nredis_version:7\.0\.0\r?\n/);
+    expect(redisCli(['--tls', '--cacert', caFile, '-p', port, 'PING']).stdout).toBe('PONG\n');
+    // Plaintext gets no reply; an untrusted certificate is refused.
+    expect(redisCli(['-p', port, 'PING']).stdout).not.toContain('PONG');
+    expect(redisCli(['--tls', '-p', port, 'PING']).stdout + redisCli(['--tls', '-p', port, 'PING']).stderr).toMatch(/certificate verify failed|SSL/i);
+    r.child.kill('SIGINT');
+    expect(await r.exit).toEqual({ code: 0, signal: null });
+    expect(r.stdout).toMatch(/try: redis-cli -h 127\.0\.0\.1 -p \d+ --tls --cacert \S+\nstopped \(SIGINT\)\n$/);
+    expect(fs.existsSync(caFile)).toBe(false);
   });
 });

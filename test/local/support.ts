@@ -27,6 +27,7 @@ export class RawClient {
   private buffer = '';
   private waiters: Array<() => void> = [];
   private ended = false;
+  private wasReset = false;
 
   private constructor(public readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -38,7 +39,9 @@ export class RawClient {
       this.ended = true;
       this.wake();
     });
-    socket.on('error', () => undefined);
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNRESET') this.wasReset = true;
+    });
   }
 
   private wake(): void {
@@ -113,6 +116,19 @@ export class RawClient {
       });
     }
     return this.buffer;
+  }
+
+  /** Bytes received and not yet returned as a complete reply. */
+  public get unread(): string {
+    return this.buffer;
+  }
+
+  /**
+   * Whether the server reset the connection: a server that closes with unread input in its
+   * socket makes the kernel send a reset, and replies not yet read by the client can be lost.
+   */
+  public get isReset(): boolean {
+    return this.wasReset;
   }
 
   public get isClosed(): boolean {

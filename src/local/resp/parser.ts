@@ -130,7 +130,9 @@ export class RequestParser {
       const count = this.countLine();
       if (count === undefined) return undefined;
       if (count <= 0) return [];
-      this.argv = new Array<string>(count);
+      // Arguments are appended as they arrive: a count costs nothing until its arguments come
+      // (preallocating would let a 10-byte `*99999` hold 800 KB).
+      this.argv = [];
       this.remaining = count;
       this.state = State.BulkHeader;
     }
@@ -149,7 +151,7 @@ export class RequestParser {
         return undefined;
       }
       // As the real server does, the two bytes after the payload are skipped, not checked.
-      argv[argv.length - this.remaining] = buf.latin1Slice(this.pos, end);
+      argv.push(buf.latin1Slice(this.pos, end));
       this.pos = end + 2;
       this.remaining--;
       this.state = State.BulkHeader;
@@ -170,12 +172,12 @@ export class RequestParser {
   /** Parses `*<count>\r\n`; `undefined` if the line is incomplete. */
   private countLine(): number | undefined {
     const cr = this.buf.indexOf(CR, this.pos);
-    if (cr < 0 || cr + 1 >= this.buf.length) {
-      if (this.buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
-      return undefined;
-    }
+    if (cr < 0 || cr + 1 >= this.buf.length) return this.countLineIncomplete();
     const n = parseInteger(this.buf, this.pos + 1, cr);
-    if (n === undefined || n > MAX_MULTIBULK) throw new ProtocolError('Protocol error: invalid multibulk length');
+    if (n === undefined || n > MAX_MULTIBULK) {
+      if (hasNul(this.buf, this.pos, cr)) return this.countLineIncomplete();
+      throw new ProtocolError('Protocol error: invalid multibulk length');
+    }
     if (n > UNAUTH_MAX_MULTIBULK && this.limits.authRequired) {
       throw new ProtocolError('Protocol error: unauthenticated multibulk length');
     }
@@ -184,20 +186,29 @@ export class RequestParser {
     return n;
   }
 
+  private countLineIncomplete(): undefined {
+    if (this.buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
+    return undefined;
+  }
+
+  private bulkHeaderIncomplete(): undefined {
+    if (this.buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
+    return undefined;
+  }
+
   /** Parses `$<len>\r\n`; `undefined` if the line is incomplete. */
   private bulkHeader(): number | undefined {
     const buf = this.buf;
     const pos = this.pos;
     // Fast path for short lengths, the common case: `$3\r\n`.
     const cr = buf.indexOf(CR, pos);
-    if (cr < 0 || cr + 1 >= buf.length) {
-      if (buf.length - pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
-      return undefined;
-    }
+    if (cr < 0 || cr + 1 >= buf.length) return this.bulkHeaderIncomplete();
     if (buf[pos] !== 0x24 /* '$' */) {
+      if (hasNul(buf, pos, cr)) return this.bulkHeaderIncomplete();
       throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(buf[pos])}'`);
     }
     const n = parseInteger(buf, pos + 1, cr);
+    if (n === undefined && hasNul(buf, pos, cr)) return this.bulkHeaderIncomplete();
     if (n === undefined || n < 0 || n > this.limits.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
     if (n > UNAUTH_MAX_BULK && this.limits.authRequired) throw new ProtocolError('Protocol error: unauthenticated bulk length');
     this.pos = cr + 2;
@@ -215,12 +226,28 @@ export class RequestParser {
     let end = nl;
     if (end > this.pos && buf[end - 1] === CR) end--;
     const line = buf.latin1Slice(this.pos, end);
+    if (line.includes('\0')) {
+      // The server looks for the line end in a C string: a NUL byte hides it, and the request
+      // stays incomplete until it is too long.
+      if (buf.length - this.pos > INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big inline request');
+      return undefined;
+    }
     this.pos = nl + 1;
     this.releaseIfDrained();
     const args = splitArgs(line);
     if (args === undefined) throw new ProtocolError('Protocol error: unbalanced quotes in request');
     return args;
   }
+}
+
+/**
+ * Whether a NUL byte comes before the CR at `cr`. The server finds header line ends with strchr
+ * on its query buffer: a NUL hides the CR, and the header stays incomplete (until it is too long)
+ * rather than being refused as malformed.
+ */
+function hasNul(buf: Buffer, start: number, cr: number): boolean {
+  for (let i = start; i < cr; i++) if (buf[i] === 0) return true;
+  return false;
 }
 
 /**
@@ -260,7 +287,8 @@ function isSpace(code: number): boolean {
 }
 
 /**
- * Splits a line into arguments like the server's sdssplitargs: whitespace separates; "double
+ * Splits a line into arguments like the server's sdssplitargs: whitespace separates (a word ends
+ * at a space, tab, CR or LF; \v and \f only count between words); "double
  * quotes" take \n \r \t \b \a \\ \" and \xHH escapes; 'single quotes' take \'. A closing quote must
  * be followed by whitespace or the end of the line. Returns `undefined` for unbalanced quotes.
  */
@@ -310,7 +338,9 @@ export function splitArgs(line: string): string[] | undefined {
       } else {
         const ch = line[i];
         const code = line.charCodeAt(i);
-        if (isSpace(code)) {
+        // A word ends at a space, tab, CR or LF only: \v and \f belong to it (though they are
+        // skipped between words, as isspace() is).
+        if (code === 32 || code === 9 || code === 13 || code === 10) {
           done = true;
         } else if (ch === '"') {
           inDouble = true;

@@ -44,6 +44,13 @@ describe('transactions and pub/sub with real clients', () => {
     c.close();
   });
 
+  test('EXEC refused outside MULTI is an EXECABORT too, as in the real server', async () => {
+    const c = await RawClient.connect(server.port);
+    expect(await c.call('EXEC', 'extra')).toBe("-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n");
+    expect(await c.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+    c.close();
+  });
+
   test('a watched key that expires after WATCH aborts EXEC', async () => {
     const c = await RawClient.connect(server.port);
     await c.call('SET', 'soon', '1', 'PX', '30');
@@ -52,6 +59,9 @@ describe('transactions and pub/sub with real clients', () => {
     await c.call('MULTI');
     await c.call('PING');
     expect(await c.call('EXEC')).toBe('*-1\r\n');
+    // Gone now, not at the next expiry cycle: its expired event must not reach a later test's
+    // subscriber (a loaded machine can delay the cycle past the next tests).
+    expect(await c.call('EXISTS', 'soon')).toBe(':0\r\n');
     c.close();
   });
 

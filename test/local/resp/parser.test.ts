@@ -129,6 +129,30 @@ describe('RequestParser', () => {
     expect(() => limited.feed(Buffer.alloc(101, 'x'))).toThrow(QueryBufferLimitError);
   });
 
+  test('a NUL before a line end hides it: the request waits, as in the server, until it is too long', () => {
+    for (const head of ['*1\x00\r\n', '*1\r\n$3\x00\r\n', '*1\r\nx\x00\r\n', 'PING\x00\r\n', '*1\r\n$x\x00\r\n']) {
+      const parser = new RequestParser();
+      parser.feed(Buffer.from(head + '*1\r\n$4\r\nPING\r\n', 'latin1'));
+      expect(parser.next()).toBeUndefined();
+      expect(parser.midRequest).toBe(true);
+    }
+    const count = new RequestParser();
+    count.feed(Buffer.from('*\x00\r\n' + 'x'.repeat(INLINE_MAX_SIZE), 'latin1'));
+    expect(() => count.next()).toThrow('Protocol error: too big mbulk count string');
+    const bulk = new RequestParser();
+    bulk.feed(Buffer.from('*1\r\n$\x00\r\n' + 'x'.repeat(INLINE_MAX_SIZE), 'latin1'));
+    expect(() => bulk.next()).toThrow('Protocol error: too big bulk count string');
+    const inline = new RequestParser();
+    inline.feed(Buffer.from('PING\x00\r\n' + 'x'.repeat(INLINE_MAX_SIZE), 'latin1'));
+    expect(() => inline.next()).toThrow('Protocol error: too big inline request');
+  });
+
+  test('a NUL after the line end changes nothing', () => {
+    const parser = new RequestParser();
+    parser.feed(Buffer.from('*2\r\n$4\r\nECHO\r\n$1\r\n\x00\r\nPING\r\n', 'latin1'));
+    expect(parseAll(parser)).toEqual([['ECHO', '\x00'], ['PING']]);
+  });
+
   test('*-1 and *0 are empty requests', () => {
     const parser = new RequestParser();
     parser.feed(Buffer.from('*-1\r\n*0\r\n'));
@@ -149,6 +173,10 @@ describe('splitArgs', () => {
     ['a"b c"', ['ab c']],
     ['""', ['']],
     ['', []],
+    // \v and \f are skipped between words but do not end one (the server's word end is
+    // space, tab, CR, LF).
+    ['\v a\vb \f', ['a\vb']],
+    ['a\fb', ['a\fb']],
   ])('%j -> %j', (line, expected) => {
     expect(splitArgs(line)).toEqual(expected);
   });
