@@ -160,7 +160,8 @@ export async function exchange(port: number, parts: readonly Buffer[], options: 
       for (let i = 0; i < parts.length; i++) {
         if (closed) break;
         socket.write(parts[i]);
-        if (i < parts.length - 1) await new Promise((r) => setTimeout(r, 15));
+        // Long enough for each part to be read on its own even on a busy machine.
+        if (i < parts.length - 1) await new Promise((r) => setTimeout(r, 40));
       }
       writing = false;
       arm();
