@@ -14,3 +14,4 @@ export * from './patterns/session-store';
 export * from './patterns/database-cache';
 export * from './user';
 export * from './user-group';
+export * from './serverless-cache';
