@@ -571,9 +571,9 @@ export class ServerlessCache extends ServerlessCacheBase {
       const reason = 'The rules of this security group open only the serverless endpoint\'s ports (Endpoint.Port and ' +
         'ReaderEndpoint.Port attributes, 6379/6380 or 11211/11212), which are known at deploy time only, and only to the ' +
         'security groups of consumers added to the cache.';
-      for (const id of ['HIPAA.Security-EC2RestrictedCommonPorts', 'HIPAA.Security-EC2RestrictedSSH',
+      for (const rule of ['HIPAA.Security-EC2RestrictedCommonPorts', 'HIPAA.Security-EC2RestrictedSSH',
         'NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH']) {
-        Validations.of(securityGroups[0]).acknowledge({ id, reason });
+        Validations.of(securityGroups[0]).acknowledge({ id: rule, reason });
       }
     }
   }

@@ -130,7 +130,8 @@ export class UserGroup extends Resource implements IUserGroup {
   }
 
   public readonly userGroupId: string;
-  public readonly engine: CacheEngineType;
+  /** The engine (always set on a new group; optional only because imported groups may not know it). */
+  public readonly engine?: CacheEngineType;
 
   private readonly members: IUser[] = [];
   private readonly resource: CfnUserGroup;
@@ -164,8 +165,11 @@ export class UserGroup extends Resource implements IUserGroup {
     return userGroupArn(this, this.userGroupId);
   }
 
-  /** The users in the group (including a generated disabled `default` user). */
-  public get users(): IUser[] {
+  /**
+   * The users in the group (including a generated disabled `default` user). Always set on a new
+   * group; optional only because imported groups may not know their users.
+   */
+  public get users(): IUser[] | undefined {
     return [...this.members];
   }
 

@@ -279,6 +279,13 @@ export abstract class UserBase extends Resource implements IUser {
  * @resource AWS::ElastiCache::User
  */
 export class User extends UserBase {
+  /**
+   * The access string of a new user unless one is given: every key and channel and every command
+   * except the `@dangerous` category (FLUSHALL, KEYS, CONFIG, DEBUG, ...), with `INFO` allowed
+   * again because clients run it when they connect (ioredis's ready check).
+   */
+  public static readonly DEFAULT_ACCESS_STRING = DEFAULT_ACCESS_STRING;
+
   /** Imports an existing user. */
   public static fromUserAttributes(scope: Construct, id: string, attrs: UserAttributes): IUser {
     // 'default' is allowed here: it is ElastiCache's built-in user, which may be referenced.
@@ -304,17 +311,13 @@ export class User extends UserBase {
     return x !== null && typeof x === 'object' && USER_SYMBOL in x;
   }
 
-  /**
-   * The access string of a new user unless one is given: every key and channel and every command
-   * except the `@dangerous` category (FLUSHALL, KEYS, CONFIG, DEBUG, ...), with `INFO` allowed
-   * again because clients run it when they connect (ioredis's ready check).
-   */
-  public static readonly DEFAULT_ACCESS_STRING = DEFAULT_ACCESS_STRING;
 
   public readonly userId: string;
   public readonly userName: string;
-  public readonly engine: CacheEngineType;
-  public readonly authenticationType: UserAuthenticationType;
+  /** The engine (always set on a new user; optional only because imported users may not know it). */
+  public readonly engine?: CacheEngineType;
+  /** How the user authenticates (always set on a new user). */
+  public readonly authenticationType?: UserAuthenticationType;
   public readonly secret?: secretsmanager.ISecret;
   /** The access string. */
   public readonly accessString: string;

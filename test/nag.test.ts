@@ -77,7 +77,7 @@ describe('cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5)', () => {
     expect(findings(app, cache)).toEqual([]);
     expect(findings(app, stack).filter((f) => f.includes('/App/') || f.includes('/Users/'))).toEqual([]);
     expect(acknowledged(cache.node.defaultChild!)['annotation::AwsSolutions-AEC6']).toMatch(/role-based access control/);
-    const secret = users.users[0].node.findChild('Secret');
+    const secret = users.users![0].node.findChild('Secret');
     expect(Object.keys(acknowledged(secret)).sort()).toEqual([
       'annotation::AwsSolutions-SMG4',
       'annotation::HIPAA.Security-SecretsManagerRotationEnabled',

@@ -57,8 +57,16 @@ describe('README examples', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          CACHE_ENGINE: 'valkey', PAGES_ENGINE: 'memcached', SESSIONS_SESSION_TTL: '3600', PRODUCTS_INVALIDATION: 'write', PRODUCTS_TTL: '600',
-          RBAC_AUTH: 'password', RBAC_USER: 'app', SERVERLESS_MODE: 'serverless', SERVERLESS_AUTH: 'password', SERVERLESS_USER: 'sessions-app',
+          CACHE_ENGINE: 'valkey',
+          PAGES_ENGINE: 'memcached',
+          SESSIONS_SESSION_TTL: '3600',
+          PRODUCTS_INVALIDATION: 'write',
+          PRODUCTS_TTL: '600',
+          RBAC_AUTH: 'password',
+          RBAC_USER: 'app',
+          SERVERLESS_MODE: 'serverless',
+          SERVERLESS_AUTH: 'password',
+          SERVERLESS_USER: 'sessions-app',
         }),
       },
     });

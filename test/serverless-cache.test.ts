@@ -144,7 +144,9 @@ describe('ServerlessCache', () => {
 
     test('only a maximum ECPU limit', () => {
       new ServerlessCache(stack, 'Cache', { vpc, maxEcpuPerSecond: 5000 });
-      Template.fromStack(stack).hasResourceProperties(SC, { CacheUsageLimits: { DataStorage: Match.absent(), ECPUPerSecond: { Maximum: 5000, Minimum: Match.absent() } } });
+      Template.fromStack(stack).hasResourceProperties(SC, {
+        CacheUsageLimits: { DataStorage: Match.absent(), ECPUPerSecond: { Maximum: 5000, Minimum: Match.absent() } },
+      });
     });
   });
 
@@ -224,7 +226,9 @@ describe('ServerlessCache', () => {
       cache.addConsumer(CacheConsumer.fromFunction(report), { user: reporter });
 
       expect(environmentOf(web)).toEqual(expect.objectContaining({
-        CACHE_AUTH: 'password', CACHE_USER: 'app', CACHE_ID: 'sessions',
+        CACHE_AUTH: 'password',
+        CACHE_USER: 'app',
+        CACHE_ID: 'sessions',
         CACHE_SECRET_ARN: { Ref: stack.getLogicalId(appUser.node.findChild('Secret').node.defaultChild as CfnServerlessCacheLike) },
       }));
       expect(environmentOf(report)).toEqual(expect.objectContaining({ CACHE_AUTH: 'iam', CACHE_USER: 'reporter', CACHE_ID: 'sessions' }));
@@ -297,7 +301,9 @@ describe('ServerlessCache', () => {
   describe('import', () => {
     test('fromServerlessCacheAttributes lower-cases the name for metrics and ARNs and derives ports from the engine', () => {
       const cache = ServerlessCache.fromServerlessCacheAttributes(stack, 'Imported', {
-        serverlessCacheName: 'MyCache', engine: ServerlessEngine.MEMCACHED_1_6, endpointAddress: 'mycache.serverless.use1.cache.amazonaws.com',
+        serverlessCacheName: 'MyCache',
+        engine: ServerlessEngine.MEMCACHED_1_6,
+        endpointAddress: 'mycache.serverless.use1.cache.amazonaws.com',
         securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345')],
       });
       expect(cache.serverlessCacheName).toBe('mycache');
