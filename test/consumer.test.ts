@@ -294,6 +294,12 @@ describe('CacheConsumer', () => {
           'use auth: CacheAuth.userGroup(group) (userGroup for a serverless cache), or remove user');
       });
 
+      test('a user on a Memcached cluster', () => {
+        const mc = new MemcachedCluster(stack, 'Mc', { vpc });
+        expect(() => mc.addConsumer(CacheConsumer.fromFunction(fn), { user: app })).toThrow(
+          'addConsumer: Memcached has no users, so user cannot be given for TestStack/Mc: remove user');
+      });
+
       test('a user outside the group', () => {
         const stranger = new User(stack, 'Stranger', { userId: 'stranger' });
         cache.addConsumer(CacheConsumer.fromFunction(fn), { user: stranger });
