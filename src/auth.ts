@@ -1,7 +1,9 @@
-import { RemovalPolicy, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledgeCredentialSecret } from './private/secrets';
+import { IUserGroup } from './user-group';
 
 /** How clients authenticate to a cache (the connection contract's `CACHE_AUTH`). */
 export enum CacheAuthType {
@@ -9,6 +11,11 @@ export enum CacheAuthType {
   NONE = 'none',
   /** A Valkey/Redis OSS AUTH token (a shared password sent with `AUTH <token>`). */
   TOKEN = 'token',
+  /**
+   * Role-based access control: users of a user group, each with a password or IAM
+   * authentication. A consumer's `CACHE_AUTH` is then its user's: `password` or `iam`.
+   */
+  RBAC = 'rbac',
 }
 
 /** Options for {@link CacheAuth.token}. */
@@ -64,6 +71,13 @@ export interface CacheAuthConfig {
    * @default - no secret (no auth, or a token given as a SecretValue)
    */
   readonly secret?: secretsmanager.ISecret;
+
+  /**
+   * The user group (RBAC).
+   *
+   * @default - no user group
+   */
+  readonly userGroup?: IUserGroup;
 }
 
 /** ElastiCache accepts 16 to 128 printable ASCII characters with these specials only. */
@@ -75,8 +89,9 @@ const GENERATED_TOKEN_LENGTH = 64;
  * How clients authenticate to a Valkey or Redis OSS replication group.
  *
  * The default is `CacheAuth.token()`: an AUTH token generated in Secrets Manager. The token is
- * never a plain string prop: give an existing `ISecret` or a `SecretValue`. RBAC users and user
- * groups and IAM authentication will be added as further factory methods.
+ * never a plain string prop: give an existing `ISecret` or a `SecretValue`. For role-based access
+ * control use `CacheAuth.userGroup(group)`; IAM authentication is a user's authentication mode in
+ * such a group (`UserAuthentication.iam()`).
  */
 export abstract class CacheAuth {
   /**
@@ -104,6 +119,19 @@ export abstract class CacheAuth {
     return new SecretValueTokenAuth(token);
   }
 
+  /**
+   * Role-based access control: clients authenticate as one of the group's users (password or
+   * IAM). Needs Valkey 7.2+ or Redis OSS 6.0+ and in-transit encryption; Redis OSS caches accept
+   * only REDIS-engine groups. Give each consumer its user with
+   * `addConsumer(consumer, { user })`. Moving an existing group from an AUTH token to RBAC
+   * replaces it under CloudFormation.
+   *
+   * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html
+   */
+  public static userGroup(group: IUserGroup): CacheAuth {
+    return new UserGroupAuth(group);
+  }
+
   /** The authentication type. */
   public abstract readonly type: CacheAuthType;
 
@@ -116,6 +144,18 @@ class NoAuth extends CacheAuth {
 
   public bind(_scope: Construct, _options: CacheAuthBindOptions): CacheAuthConfig {
     return { type: CacheAuthType.NONE };
+  }
+}
+
+class UserGroupAuth extends CacheAuth {
+  public readonly type = CacheAuthType.RBAC;
+
+  constructor(private readonly group: IUserGroup) {
+    super();
+  }
+
+  public bind(_scope: Construct, _options: CacheAuthBindOptions): CacheAuthConfig {
+    return { type: this.type, userGroup: this.group };
   }
 }
 
@@ -177,18 +217,11 @@ class SecretValueTokenAuth extends CacheAuth {
  * without telling ElastiCache and lock clients out.
  */
 function acknowledgeTokenSecret(secret: secretsmanager.Secret, customerKey: boolean): void {
-  const rotation = 'An ElastiCache AUTH token is rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE, then SET) ' +
+  acknowledgeCredentialSecret(secret,
+    'An ElastiCache AUTH token is rotated with ModifyReplicationGroup (AuthTokenUpdateStrategy ROTATE, then SET) ' +
     'so old and new tokens work side by side; a Secrets Manager rotation schedule alone would change the secret without ' +
-    'changing the token ElastiCache expects and lock clients out.';
-  const ids = ['AwsSolutions-SMG4', 'HIPAA.Security-SecretsManagerRotationEnabled', 'NIST.800.53.R5-SecretsManagerRotationEnabled'];
-  for (const id of ids) {
-    Validations.of(secret).acknowledge({ id, reason: rotation });
-  }
-  if (!customerKey) {
-    const kmsReason = 'The AUTH token secret is encrypted with the AWS managed key aws/secretsmanager by default; ' +
-      'pass kmsKey to the cache to encrypt the secret and the cache data with a customer managed key.';
-    for (const id of ['HIPAA.Security-SecretsManagerUsingKMSKey', 'NIST.800.53.R5-SecretsManagerUsingKMSKey', 'PCI.DSS.321-SecretsManagerUsingKMSKey']) {
-      Validations.of(secret).acknowledge({ id, reason: kmsReason });
-    }
-  }
+    'changing the token ElastiCache expects and lock clients out.',
+    customerKey,
+    'The AUTH token secret is encrypted with the AWS managed key aws/secretsmanager by default; ' +
+    'pass kmsKey to the cache to encrypt the secret and the cache data with a customer managed key.');
 }

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { IConstruct } from 'constructs';
 import { grantConsumerAccess, writeContractParameter } from './private/consumers';
+import { IUser } from './user';
 
 /** Options for `addConsumer`. */
 export interface AddConsumerOptions {
@@ -17,6 +18,16 @@ export interface AddConsumerOptions {
    * @default 'CACHE'
    */
   readonly prefix?: string;
+
+  /**
+   * The user the consumer connects as, on a cache with role-based access control (a user group):
+   * a password user (the consumer reads its secret; `CACHE_AUTH=password`) or an IAM user (the
+   * consumer gets `elasticache:Connect` on the cache and the user; `CACHE_AUTH=iam`). Required
+   * on such caches, not allowed on others. The user must be in the cache's user group.
+   *
+   * @default - no user (the cache has no user group)
+   */
+  readonly user?: IUser;
 }
 
 /** What a cache hands a consumer when it is added. */
@@ -48,6 +59,14 @@ export interface CacheConsumerBindOptions {
    * @default - no `elasticache:Connect` grant
    */
   readonly connectResourceArns?: string[];
+
+  /**
+   * More ports of the cache the consumer must reach besides the default port, such as a
+   * serverless cache's reader port.
+   *
+   * @default - the default port only
+   */
+  readonly additionalPorts?: ec2.Port[];
 
   /**
    * Other resources the consumer must reach on their default port, such as the database behind a

@@ -12,3 +12,6 @@ export * from './metrics';
 export * from './cache-alarms';
 export * from './patterns/session-store';
 export * from './patterns/database-cache';
+export * from './user';
+export * from './user-group';
+export * from './serverless-cache';

@@ -546,6 +546,9 @@ export class MemcachedCluster extends MemcachedClusterBase {
    * for functions and containers, in an SSM parameter for instances and auto scaling groups.
    */
   public addConsumer(consumer: CacheConsumer, options: AddConsumerOptions = {}): void {
+    if (options.user !== undefined) {
+      fail(`addConsumer: Memcached has no users, so user cannot be given for ${this.node.path}: remove user`);
+    }
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     const environment = prefixContract(prefix, {
       ENGINE: this.engineVersion.engineName,

@@ -22,11 +22,13 @@ import { addConsumerTo, ConsumerExtras } from './private/consumers';
 import { DEFAULT_PREFIX, portText, prefixContract } from './private/contract';
 import { combineNodes, hitRate, nodeMetric, nodeOptions, replicationGroupMemberIds } from './private/metrics';
 import { cacheNetwork } from './private/network';
+import { checkUserGroupEngine, userAccess } from './private/rbac';
 import {
   checkIdentifier, checkIntegerRange, checkNotBoth, checkPort, checkSnapshotName, fail,
   parseMaintenanceWindow, parseSnapshotWindow, wholeDays, windowsOverlap,
 } from './private/validation';
 import { ICacheSubnetGroup } from './subnet-group';
+import { IUserGroup } from './user-group';
 
 /** The default Valkey/Redis OSS port. */
 const DEFAULT_PORT = 6379;
@@ -280,8 +282,9 @@ export interface ReplicationGroupProps {
   readonly port?: number;
 
   /**
-   * How clients authenticate. An AUTH token requires in-transit encryption; adding one to an
-   * existing group replaces it.
+   * How clients authenticate: an AUTH token, or the users of a user group
+   * (`CacheAuth.userGroup(group)`, role-based access control). Both require in-transit
+   * encryption; adding a token to an existing group, or moving from a token to RBAC, replaces it.
    *
    * @default CacheAuth.token() - a token generated in Secrets Manager
    */
@@ -660,6 +663,12 @@ export class ReplicationGroup extends ReplicationGroupBase {
    * @default - no secret (no auth, or a token given as a SecretValue)
    */
   public readonly authSecret?: secretsmanager.ISecret;
+  /**
+   * The user group (role-based access control).
+   *
+   * @default - no user group
+   */
+  public readonly userGroup?: IUserGroup;
   /** The subnet group. */
   public readonly subnetGroup: ICacheSubnetGroup;
   /** The parameter group name the group uses. */
@@ -736,6 +745,10 @@ export class ReplicationGroup extends ReplicationGroupBase {
         ? removalPolicy : RemovalPolicy.DESTROY,
     });
     this.authSecret = authConfig.secret;
+    this.userGroup = authConfig.userGroup;
+    if (this.userGroup !== undefined) {
+      checkUserGroupEngine(this, this.userGroup, this.engine.engineType, this.engine.toString(), this.engine.supportsIamAuth);
+    }
 
     this.resource = new CfnReplicationGroup(this, 'Resource', {
       replicationGroupId: props.replicationGroupId,
@@ -760,6 +773,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
       atRestEncryptionEnabled: atRestEncryption,
       kmsKeyId: props.kmsKey?.keyArn,
       authToken: authConfig.authToken?.unsafeUnwrap(),
+      userGroupIds: this.userGroup ? [this.userGroup.userGroupId] : undefined,
       snapshotRetentionLimit: retentionDays,
       snapshotWindow,
       preferredMaintenanceWindow: maintenanceWindow,
@@ -786,6 +800,13 @@ export class ReplicationGroup extends ReplicationGroupBase {
         id: 'AwsSolutions-AEC5',
         reason: 'The default port is kept on purpose: a non-default port hides nothing from a scanner inside the VPC. ' +
           'Access is limited by the security group (no ingress unless granted), TLS and authentication.',
+      });
+    }
+    if (this.userGroup !== undefined) {
+      Validations.of(this.resource).acknowledge({
+        id: 'AwsSolutions-AEC6',
+        reason: 'The group authenticates clients with role-based access control (a user group of password or IAM users), ' +
+          'which replaces the shared AUTH token and limits each user to its access string.',
       });
     }
   }
@@ -818,6 +839,11 @@ export class ReplicationGroup extends ReplicationGroupBase {
    * `CACHE_READER_PORT`, `CACHE_TLS`, `CACHE_AUTH`, `CACHE_SECRET_ARN`, `CACHE_ID`, with the chosen
    * prefix): as environment variables for functions and containers, in an SSM parameter for
    * instances and auto scaling groups.
+   *
+   * With a user group (`CacheAuth.userGroup`) the consumer connects as `options.user`, which is
+   * required: a password user gives `CACHE_AUTH=password`, `CACHE_USER` and the user's
+   * `CACHE_SECRET_ARN` (readable by the consumer); an IAM user gives `CACHE_AUTH=iam` and
+   * `CACHE_USER`, and `elasticache:Connect` on the group and the user.
    */
   public addConsumer(consumer: CacheConsumer, options: AddConsumerOptions = {}): void {
     this._addConsumer(consumer, options, {});
@@ -840,6 +866,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
     if (this.authType === CacheAuthType.TOKEN && this.authSecret === undefined) {
       fail(`addConsumer needs the AUTH token of ${this.node.path} in Secrets Manager: use auth: CacheAuth.token() or CacheAuth.token({ secret }) instead of CacheAuth.tokenFromSecretValue()`);
     }
+    const access = userAccess(this, this.replicationGroupArn, consumer.target, this.userGroup, options.user);
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     const main = this.clusterMode.clusterEnabled ? this.configurationEndpoint : this.primaryEndpoint;
     const reader = this.clusterMode.clusterEnabled ? undefined : this.readerEndpoint;
@@ -854,6 +881,7 @@ export class ReplicationGroup extends ReplicationGroupBase {
       AUTH: this.authType,
       SECRET_ARN: this.authSecret?.secretArn,
       ID: this.replicationGroupId,
+      ...access?.values,
       ...extra.values,
     });
     addConsumerTo(consumer, {
@@ -861,7 +889,8 @@ export class ReplicationGroup extends ReplicationGroupBase {
       connections: this.connections,
       environment,
       prefix,
-      secrets: [...(this.authSecret ? [this.authSecret] : []), ...(extra.secrets ?? [])],
+      secrets: [...(this.authSecret ? [this.authSecret] : []), ...(access?.secrets ?? []), ...(extra.secrets ?? [])],
+      connectResourceArns: access?.connectResourceArns,
       additionalConnections: extra.additionalConnections,
     });
   }
@@ -917,6 +946,14 @@ export class ReplicationGroup extends ReplicationGroupBase {
     }
     if (auth.type === CacheAuthType.TOKEN && !this.transitEncryption) {
       fail('An AUTH token requires in-transit encryption: set transitEncryption to true, or use auth: CacheAuth.none()');
+    }
+    if (auth.type === CacheAuthType.RBAC) {
+      if (!this.engine.supportsRbac) {
+        fail(`CacheAuth.userGroup (role-based access control) needs Valkey 7.2+ or Redis OSS 6.0+, got ${this.engine}: upgrade the engine or use CacheAuth.token()`);
+      }
+      if (!this.transitEncryption) {
+        fail('CacheAuth.userGroup (role-based access control) requires in-transit encryption: set transitEncryption to true');
+      }
     }
     if (props.kmsKey !== undefined && !atRestEncryption) {
       fail('kmsKey requires atRestEncryption: remove kmsKey or set atRestEncryption: true');

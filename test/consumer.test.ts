@@ -5,7 +5,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { testStack, testVpc } from './util';
-import { CacheAuth, CacheConsumer, ClusterMode, MemcachedCluster, ReplicationGroup } from '../src';
+import {
+  CacheAuth, CacheConsumer, CacheEngineType, ClusterMode, MemcachedCluster, ReplicationGroup, SessionStore, User, UserAuthentication,
+  UserAuthenticationType, UserGroup,
+} from '../src';
 import { CONSTRUCT_CONTRACT_VARIABLES } from '../src/private/contract';
 import { CONTRACT_VARIABLES, connectionFromEnv } from '../src/runtime';
 
@@ -192,6 +195,140 @@ describe('CacheConsumer', () => {
             ],
           }],
         },
+      });
+    });
+  });
+
+  describe('RBAC users', () => {
+    let app: User;
+    let reporter: User;
+    let group: UserGroup;
+    let cache: ReplicationGroup;
+    const cacheId = 'Cache18F6EE16';
+
+    beforeEach(() => {
+      app = new User(stack, 'App', { userId: 'app', accessString: 'on ~app:* +@all -@dangerous +info' });
+      reporter = new User(stack, 'Reporter', { userId: 'reporter', authentication: UserAuthentication.iam(), accessString: 'on ~* +@read' });
+      group = new UserGroup(stack, 'Users', { users: [app, reporter] });
+      cache = new ReplicationGroup(stack, 'Cache', { vpc, auth: CacheAuth.userGroup(group) });
+    });
+
+    test('a password user: CACHE_AUTH=password, its name and its secret, which the consumer may read', () => {
+      cache.addConsumer(CacheConsumer.fromFunction(fn), { user: app });
+      const secretId = stack.getLogicalId(app.node.findChild('Secret').node.defaultChild as any);
+      expect(environmentOf(fn)).toEqual(expect.objectContaining({
+        CACHE_AUTH: 'password',
+        CACHE_USER: 'app',
+        CACHE_SECRET_ARN: { Ref: secretId },
+        CACHE_ID: { Ref: cacheId },
+        CACHE_TLS: 'true',
+      }));
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Effect: 'Allow',
+            Resource: { Ref: secretId },
+          }],
+        },
+      });
+      template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        UserGroupIds: [{ Ref: stack.getLogicalId(group.node.defaultChild as any) }],
+        AuthToken: Match.absent(),
+      });
+      expect(cache.authSecret).toBeUndefined();
+    });
+
+    test('an IAM user: CACHE_AUTH=iam and elasticache:Connect on the cache and the user, no secret', () => {
+      cache.addConsumer(CacheConsumer.fromFunction(fn), { user: reporter });
+      const env = environmentOf(fn);
+      expect(env).toEqual(expect.objectContaining({ CACHE_AUTH: 'iam', CACHE_USER: 'reporter', CACHE_ID: { Ref: cacheId } }));
+      expect(env.CACHE_SECRET_ARN).toBeUndefined();
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [{
+            Action: 'elasticache:Connect',
+            Effect: 'Allow',
+            Resource: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticache:us-east-1:123456789012:replicationgroup:', { Ref: cacheId }]] },
+              { 'Fn::GetAtt': [stack.getLogicalId(reporter.node.defaultChild as any), 'Arn'] },
+            ],
+          }],
+        },
+      });
+    });
+
+    test('the contract of an RBAC consumer is what the runtime reader expects', () => {
+      cache.addConsumer(CacheConsumer.fromFunction(fn), { user: app });
+      const resolved = Object.fromEntries(Object.entries(environmentOf(fn)).map(([k, v]) => [k, typeof v === 'string' ? v : k.endsWith('PORT') ? '6379' : `value-of-${k}`]));
+      expect(connectionFromEnv('CACHE', resolved)).toMatchObject({ auth: 'password', user: 'app', secretArn: 'value-of-CACHE_SECRET_ARN' });
+    });
+
+    test('a pattern passes the user through', () => {
+      const sessions = new SessionStore(stack, 'Sessions', { vpc, auth: CacheAuth.userGroup(group) });
+      sessions.addConsumer(CacheConsumer.fromFunction(fn), { user: app, prefix: 'SESSIONS' });
+      expect(environmentOf(fn)).toEqual(expect.objectContaining({ SESSIONS_AUTH: 'password', SESSIONS_USER: 'app' }));
+    });
+
+    test('an imported password user with its secret works; the user may come from an imported group', () => {
+      const secret = app.secret!;
+      const imported = User.fromUserAttributes(stack, 'ImportedApp', { userId: 'legacy-app', authenticationType: UserAuthenticationType.PASSWORD, secret });
+      const importedGroup = UserGroup.fromUserGroupAttributes(stack, 'ImportedUsers', { userGroupId: 'legacy', engine: CacheEngineType.VALKEY });
+      const other = new ReplicationGroup(stack, 'Other', { vpc, auth: CacheAuth.userGroup(importedGroup) });
+      other.addConsumer(CacheConsumer.fromFunction(fn), { user: imported });
+      expect(environmentOf(fn)).toEqual(expect.objectContaining({ CACHE_AUTH: 'password', CACHE_USER: 'legacy-app' }));
+    });
+
+    describe('validation errors', () => {
+      test('no user on an RBAC cache', () => {
+        expect(() => cache.addConsumer(CacheConsumer.fromFunction(fn))).toThrow(
+          'addConsumer: TestStack/Cache uses role-based access control: say which user TestStack/Fn connects as, ' +
+          'e.g. addConsumer(consumer, { user }) with a password or IAM user of its user group');
+      });
+
+      test('a user on a cache without user group', () => {
+        const tokenCache = new ReplicationGroup(stack, 'TokenCache', { vpc });
+        expect(() => tokenCache.addConsumer(CacheConsumer.fromFunction(fn), { user: app })).toThrow(
+          'addConsumer: user applies only to caches with a user group, and TestStack/TokenCache has none: ' +
+          'use auth: CacheAuth.userGroup(group) (userGroup for a serverless cache), or remove user');
+      });
+
+      test('a user on a Memcached cluster', () => {
+        const mc = new MemcachedCluster(stack, 'Mc', { vpc });
+        expect(() => mc.addConsumer(CacheConsumer.fromFunction(fn), { user: app })).toThrow(
+          'addConsumer: Memcached has no users, so user cannot be given for TestStack/Mc: remove user');
+      });
+
+      test('a user outside the group', () => {
+        const stranger = new User(stack, 'Stranger', { userId: 'stranger' });
+        cache.addConsumer(CacheConsumer.fromFunction(fn), { user: stranger });
+        expect(() => Template.fromStack(stack)).toThrow(
+          'TestStack/Fn connects to TestStack/Cache as the user TestStack/Stranger, which is not in its user group TestStack/Users: add it with addUser(user)');
+      });
+
+      test('a user added to the group after the consumer is accepted', () => {
+        const late = new User(stack, 'Late', { userId: 'late' });
+        cache.addConsumer(CacheConsumer.fromFunction(fn), { user: late });
+        group.addUser(late);
+        expect(() => Template.fromStack(stack)).not.toThrow();
+      });
+
+      test('a no-password user', () => {
+        const redisGroup = new UserGroup(stack, 'RedisUsers', { engine: CacheEngineType.REDIS });
+        const redisCache = new ReplicationGroup(stack, 'Redis', { vpc, auth: CacheAuth.userGroup(redisGroup) });
+        const defaultUser = redisGroup.node.findChild('DefaultUser') as User;
+        expect(() => redisCache.addConsumer(CacheConsumer.fromFunction(fn), { user: defaultUser })).toThrow(
+          'addConsumer: TestStack/Fn cannot connect as the no-password user TestStack/RedisUsers/DefaultUser: any password opens it, so consumers use password or IAM users');
+      });
+
+      test('an imported user of unknown authentication, and an imported password user without secret', () => {
+        const unknown = User.fromUserId(stack, 'Unknown', 'unknown');
+        expect(() => cache.addConsumer(CacheConsumer.fromFunction(fn), { user: unknown })).toThrow(
+          'addConsumer: the authentication of the imported user TestStack/Unknown is unknown: import it with authenticationType (and secret for a password user)');
+        const noSecret = User.fromUserAttributes(stack, 'NoSecret', { userId: 'nosecret', authenticationType: UserAuthenticationType.PASSWORD });
+        expect(() => cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn2')), { user: noSecret })).toThrow(
+          'addConsumer: the password user TestStack/NoSecret has no secret, so TestStack/Fn2 cannot read its password: import it with secret (JSON with a password field)');
       });
     });
   });

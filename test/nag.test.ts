@@ -7,7 +7,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { testStack, testVpc } from './util';
-import { CacheConsumer, CacheEngine, CachedDatabase, ClusterMode, DatabaseCache, MemcachedCluster, ReplicationGroup, SessionStore } from '../src';
+import {
+  CacheAuth, CacheConsumer, CacheEngine, CachedDatabase, ClusterMode, DatabaseCache, MemcachedCluster, ReplicationGroup, SessionStore, User,
+  UserAuthentication, UserGroup,
+} from '../src';
 
 /**
  * Findings of the three packs on resources under `scope` (the VPC's own findings are not ours).
@@ -64,6 +67,26 @@ describe('cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5)', () => {
     expect(acknowledged(secret)['annotation::AwsSolutions-SMG4']).toMatch(/AuthTokenUpdateStrategy ROTATE/);
     // Valkey on 6379 passes AEC5 by itself: nothing acknowledged on the group.
     expect(acknowledged(cache.node.defaultChild!)).toEqual({});
+  });
+
+  test('a group with RBAC users has no unacknowledged finding: AEC6 (no AUTH token) is acknowledged with the reason', () => {
+    const users = new UserGroup(stack, 'Users', {
+      users: [new User(stack, 'App'), new User(stack, 'Reporter', { userId: 'reporter', authentication: UserAuthentication.iam() })],
+    });
+    const cache = new ReplicationGroup(stack, 'Cache', { vpc, auth: CacheAuth.userGroup(users) });
+    expect(findings(app, cache)).toEqual([]);
+    expect(findings(app, stack).filter((f) => f.includes('/App/') || f.includes('/Users/'))).toEqual([]);
+    expect(acknowledged(cache.node.defaultChild!)['annotation::AwsSolutions-AEC6']).toMatch(/role-based access control/);
+    const secret = users.users![0].node.findChild('Secret');
+    expect(Object.keys(acknowledged(secret)).sort()).toEqual([
+      'annotation::AwsSolutions-SMG4',
+      'annotation::HIPAA.Security-SecretsManagerRotationEnabled',
+      'annotation::HIPAA.Security-SecretsManagerUsingKMSKey',
+      'annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'annotation::NIST.800.53.R5-SecretsManagerUsingKMSKey',
+      'annotation::PCI.DSS.321-SecretsManagerUsingKMSKey',
+    ]);
+    expect(acknowledged(secret)['annotation::AwsSolutions-SMG4']).toMatch(/ModifyUser/);
   });
 
   test('a default cluster-mode group has no unacknowledged finding', () => {

@@ -44,14 +44,29 @@ describe('README examples', () => {
     new Function('require', 'module', 'exports', js)(require, mod, mod.exports);
 
     const template = Template.fromStack(mod.exports.stack);
-    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 7);
+    template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 8);
     template.resourceCountIs('AWS::ElastiCache::CacheCluster', 1);
+    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
+    template.resourceCountIs('AWS::ElastiCache::User', 3);
+    template.resourceCountIs('AWS::ElastiCache::UserGroup', 2);
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
+      Engine: 'valkey', MajorEngineVersion: '8', CacheUsageLimits: { DataStorage: { Unit: 'GB', Maximum: 10 }, ECPUPerSecond: { Maximum: 100000 } },
+    });
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 3, ReplicasPerNodeGroup: 2, CacheNodeType: 'cache.r7g.large' });
     template.hasResourceProperties('AWS::ElastiCache::CacheCluster', { NumCacheNodes: 3, EngineVersion: '1.6.22' });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectLike({
-          CACHE_ENGINE: 'valkey', PAGES_ENGINE: 'memcached', SESSIONS_SESSION_TTL: '3600', PRODUCTS_INVALIDATION: 'write', PRODUCTS_TTL: '600',
+          CACHE_ENGINE: 'valkey',
+          PAGES_ENGINE: 'memcached',
+          SESSIONS_SESSION_TTL: '3600',
+          PRODUCTS_INVALIDATION: 'write',
+          PRODUCTS_TTL: '600',
+          RBAC_AUTH: 'password',
+          RBAC_USER: 'app',
+          SERVERLESS_MODE: 'serverless',
+          SERVERLESS_AUTH: 'password',
+          SERVERLESS_USER: 'sessions-app',
         }),
       },
     });

@@ -47,6 +47,9 @@ export function grantConsumerAccess(
   options: CacheConsumerBindOptions,
 ): void {
   options.connections.allowDefaultPortFrom(connectable, `${description} connects to the cache`);
+  for (const port of options.additionalPorts ?? []) {
+    options.connections.allowFrom(connectable, port, `${description} connects to the cache`);
+  }
   for (const other of options.additionalConnections ?? []) {
     other.connections.allowDefaultPortFrom(connectable, `${description} connects to the database behind the cache`);
   }
