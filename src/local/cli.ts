@@ -2,7 +2,7 @@
 /**
  * cdk-elasticache-local: runs local engine nodes outside of tests.
  *
- *   cdk-elasticache-local serve --engine valkey|redis --port N [--host H] [--password P] [--version V] [--tls]
+ *   cdk-elasticache-local serve [--engine valkey|redis] --port N [--host H] [--password P] [--version V] [--tls]
  *   cdk-elasticache-local serve --engine memcached --port N [--host H] [--memory-limit MB]
  *   cdk-elasticache-local start <cdk.out|template.json> [--stack S] [--host H] [--replication-delay MS]
  *
@@ -19,14 +19,14 @@ import { LocalCa } from './tls/ca';
 import { LocalElastiCache } from './topology/local-elasticache';
 
 export const USAGE = `Usage:
-  cdk-elasticache-local serve --engine valkey|redis --port N [--host H] [--password P] [--version V] [--tls]
+  cdk-elasticache-local serve [--engine valkey|redis] --port N [--host H] [--password P] [--version V] [--tls]
   cdk-elasticache-local serve --engine memcached --port N [--host H] [--memory-limit MB]
   cdk-elasticache-local start <cdk.out|template.json> [--stack S] [--host H] [--replication-delay MS]
                               [--elasticache-mode on|off]
 
 Commands:
-  serve    Start one plain node of the given engine (port 0 picks a free one) and keep it
-           running until SIGINT or SIGTERM. --password sets the default user's password
+  serve    Start one plain node of the given engine (valkey unless --engine says otherwise;
+           port 0 picks a free one) and keep it running until SIGINT or SIGTERM. --password sets the default user's password
            (requirepass), --version the engine version it reports (X.Y or X.Y.Z), and --tls
            serves TLS only, with a certificate from a local CA whose PEM file is printed.
   start    Start every cache of a synthesized stack (same topology, auth, TLS and parameters),
@@ -191,8 +191,8 @@ const FLAGS: Record<string, ReadonlySet<string>> = {
 };
 
 async function serve(args: ParsedArgs, io: CliIo): Promise<number> {
-  const engine = args.options.get('engine');
-  if (engine === undefined) throw new UsageError('--engine is required');
+  // A plain Valkey node unless told otherwise, as ElastiCache's default engine.
+  const engine = args.options.get('engine') ?? 'valkey';
   const chosen = ENGINES[engine];
   if (chosen === undefined) throw new UsageError(`unknown engine "${engine}" (known: ${Object.keys(ENGINES).join(', ')})`);
   for (const name of args.options.keys()) {

@@ -105,7 +105,6 @@ describe('cdk-elasticache-local', () => {
   test.each([
     [['launch'], 'unknown command "launch"'],
     [[], 'no command given'],
-    [['serve', '--port', '0'], '--engine is required'],
     [['serve', '--engine', 'memcached'], '--port is required'],
     [['serve', '--engine', 'memcached', '--port', 'x'], '--port must be an integer from 0 to 65535, got x'],
     [['serve', '--engine', 'memcached', '--port', '70000'], '--port must be an integer from 0 to 65535, got 70000'],
@@ -132,6 +131,7 @@ describe('cdk-elasticache-local', () => {
 
   test.each([
     [['serve', '--engine=valkey', '--port=0'], 'valkey 8.0.2', ''],
+    [['serve', '--port', '0'], 'valkey 8.0.2', ''],
     [['serve', '--engine', 'redis', '--port', '0', '--version', '7.0'], 'redis 7.0.0', ''],
     [['serve', '--engine', 'valkey', '--port', '0', '--version', '7.2.4', '--password', "it's"], 'valkey 7.2.4', ' --pass \'it\'\\\'\'s\''],
   ])('%j prints engine, version and address, and how to connect', async (args, engineAndVersion, auth) => {
