@@ -10,6 +10,7 @@ export * from './replication-group';
 export * from './memcached-cluster';
 export * from './metrics';
 export * from './cache-alarms';
+export * from './patterns/pattern-cache';
 export * from './patterns/session-store';
 export * from './patterns/database-cache';
 export * from './user';
