@@ -448,8 +448,9 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
 /**
  * An ElastiCache serverless cache (Valkey, Redis OSS or Memcached): no nodes to size, data
  * encrypted at rest and in transit (TLS is always on), endpoints in your subnets behind a
- * security group without ingress, 15 days of daily snapshots, and optional role-based access
- * control with a user group.
+ * security group without ingress, 15 days of daily snapshots, and (Valkey and Redis OSS)
+ * role-based access control with a user group: a generated one with one password user unless
+ * `auth` says otherwise.
  *
  * @resource AWS::ElastiCache::ServerlessCache
  * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/WhatIs.corecomponents.html

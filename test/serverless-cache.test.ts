@@ -242,7 +242,8 @@ describe('ServerlessCache', () => {
         Properties: { Engine: 'redis', UserName: 'default', AuthenticationMode: { Type: 'no-password-required' }, AccessString: 'off -@all' },
         DeletionPolicy: 'Retain',
       });
-      expect(template.findResources(USER)[stack.getLogicalId(defaultUser.node.defaultChild as CfnServerlessCacheLike)].Properties.UserId).toMatch(ID_PATTERN);
+      const defaultUserId = stack.getLogicalId(defaultUser.node.defaultChild as CfnServerlessCacheLike);
+      expect(template.findResources(USER)[defaultUserId].Properties.UserId).toMatch(ID_PATTERN);
     });
 
     test('a destroyed cache takes its users along; the cache key encrypts the generated secret', () => {
@@ -372,7 +373,8 @@ describe('ServerlessCache', () => {
       const id = logicalId(cache);
       const user = cache.generatedUser!;
       const secretId = stack.getLogicalId(user.node.findChild('Secret').node.defaultChild as CfnServerlessCacheLike);
-      const userId = Template.fromStack(stack).findResources(USER)[stack.getLogicalId(user.node.defaultChild as CfnServerlessCacheLike)].Properties.UserId;
+      const userLogicalId = stack.getLogicalId(user.node.defaultChild as CfnServerlessCacheLike);
+      const userId = Template.fromStack(stack).findResources(USER)[userLogicalId].Properties.UserId;
       expect(environmentOf(fn)).toEqual({
         CACHE_ENGINE: 'valkey',
         CACHE_MODE: 'serverless',
