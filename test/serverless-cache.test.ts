@@ -599,16 +599,6 @@ describe('ServerlessCache', () => {
     });
   });
 
-  test('cdk-nag: a serverless cache with defaults and a consumer has no unacknowledged finding', () => {
-    const cache = new ServerlessCache(stack, 'Cache', { vpc });
-    cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn')));
-    const packs: NagPack[] = [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks()];
-    const found = packs.flatMap((pack) => pack.validateScope(app).violations.flatMap((v) => v.violatingResources
-      .filter((r) => /^TestStack\/Cache\//.test(r.constructPath ?? ''))
-      .map((r) => `${v.ruleName} ${r.constructPath}`)));
-    expect(found).toEqual([]);
-  });
-
   test('cdk-nag: a serverless cache with users and consumers has no unacknowledged finding', () => {
     const appUser = new User(stack, 'App', { userId: 'app' });
     const cache = new ServerlessCache(stack, 'Cache', { vpc, userGroup: new UserGroup(stack, 'Users', { users: [appUser] }) });
