@@ -252,8 +252,8 @@ export interface ServerlessCacheProps {
    * (consumers say which with `addConsumer(consumer, { user })`; Redis OSS caches accept REDIS
    * groups only), and `CacheAuth.none()` lets any client that reaches the endpoint in without
    * authentication. AUTH tokens (`CacheAuth.token()`) are not supported. Memcached has no
-   * authentication: only `CacheAuth.none()` is accepted there. Changing the user group of an
-   * existing cache modifies it in place.
+   * authentication: only `CacheAuth.none()` is accepted there. ElastiCache changes the user
+   * group of an existing cache in place (ModifyServerlessCache).
    *
    * @default - Valkey and Redis OSS: a new user group (VALKEY or REDIS, matching the engine) with
    * one password user whose password is generated in Secrets Manager (`generatedUser`);
