@@ -86,9 +86,11 @@ const TOKEN_PATTERN = /^[A-Za-z0-9!&#$^<>-]{16,128}$/;
 const GENERATED_TOKEN_LENGTH = 64;
 
 /**
- * How clients authenticate to a Valkey or Redis OSS replication group.
+ * How clients authenticate to a Valkey or Redis OSS replication group or serverless cache.
  *
- * The default is `CacheAuth.token()`: an AUTH token generated in Secrets Manager. The token is
+ * A replication group's default is `CacheAuth.token()`: an AUTH token generated in Secrets
+ * Manager. A serverless cache accepts only `CacheAuth.userGroup(group)` and `CacheAuth.none()`,
+ * and by default creates a user group with one password user. The token is
  * never a plain string prop: give an existing `ISecret` or a `SecretValue`. For role-based access
  * control use `CacheAuth.userGroup(group)`; IAM authentication is a user's authentication mode in
  * such a group (`UserAuthentication.iam()`).

@@ -23,9 +23,11 @@ export interface AddConsumerOptions {
    * The user the consumer connects as, on a cache with role-based access control (a user group):
    * a password user (the consumer reads its secret; `CACHE_AUTH=password`) or an IAM user (the
    * consumer gets `elasticache:Connect` on the cache and the user; `CACHE_AUTH=iam`). Required
-   * on such caches, not allowed on others. The user must be in the cache's user group.
+   * on caches given a user group, not allowed on caches without one. The user must be in the
+   * cache's user group.
    *
-   * @default - no user (the cache has no user group)
+   * @default - no user on a cache without a user group; on a serverless cache that created its
+   * own user group, its `generatedUser`
    */
   readonly user?: IUser;
 }

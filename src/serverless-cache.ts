@@ -4,7 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnServerlessCache } from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { CacheAuth, CacheAuthType } from './auth';
 import { AddConsumerOptions, CacheConsumer } from './consumer';
 import { Endpoint } from './endpoint';
 import { CacheEngineType } from './engine';
@@ -15,7 +16,8 @@ import { lowerCaseName } from './private/naming';
 import { checkUserGroupEngine, userAccess } from './private/rbac';
 import { checkIdentifier, checkIntegerRange, checkSnapshotName, fail, wholeDays } from './private/validation';
 import { CacheSubnetGroup } from './subnet-group';
-import { IUserGroup } from './user-group';
+import { IUser, User, UserAuthentication } from './user';
+import { IUserGroup, UserGroup } from './user-group';
 
 /** Serverless cache names: stored lower-case; capped at 40 characters. */
 const MAX_NAME_LENGTH = 40;
@@ -245,11 +247,26 @@ export interface ServerlessCacheProps {
   readonly kmsKey?: kms.IKey;
 
   /**
-   * The user group (role-based access control, Valkey and Redis OSS only): clients authenticate
-   * as its password or IAM users, and consumers say which with `addConsumer(consumer, { user })`.
-   * Redis OSS caches accept REDIS user groups only.
+   * How clients authenticate. Serverless caches support role-based access control only:
+   * `CacheAuth.userGroup(group)` makes clients authenticate as the group's password or IAM users
+   * (consumers say which with `addConsumer(consumer, { user })`; Redis OSS caches accept REDIS
+   * groups only), and `CacheAuth.none()` lets any client that reaches the endpoint in without
+   * authentication. AUTH tokens (`CacheAuth.token()`) are not supported. Memcached has no
+   * authentication: only `CacheAuth.none()` is accepted there. ElastiCache changes the user
+   * group of an existing cache in place (ModifyServerlessCache).
    *
-   * @default - no user group: clients that reach the endpoint connect without authentication
+   * @default - Valkey and Redis OSS: a new user group (VALKEY or REDIS, matching the engine) with
+   * one password user whose password is generated in Secrets Manager (`generatedUser`);
+   * consumers added without `user` connect as it. Memcached: no authentication.
+   */
+  readonly auth?: CacheAuth;
+
+  /**
+   * The user group (role-based access control, Valkey and Redis OSS only): the same as
+   * `auth: CacheAuth.userGroup(group)`.
+   *
+   * @default - see `auth`
+   * @deprecated use `auth: CacheAuth.userGroup(group)`
    */
   readonly userGroup?: IUserGroup;
 
@@ -431,8 +448,9 @@ export abstract class ServerlessCacheBase extends Resource implements IServerles
 /**
  * An ElastiCache serverless cache (Valkey, Redis OSS or Memcached): no nodes to size, data
  * encrypted at rest and in transit (TLS is always on), endpoints in your subnets behind a
- * security group without ingress, 15 days of daily snapshots, and optional role-based access
- * control with a user group.
+ * security group without ingress, 15 days of daily snapshots, and (Valkey and Redis OSS)
+ * role-based access control with a user group: a generated one with one password user unless
+ * `auth` says otherwise.
  *
  * @resource AWS::ElastiCache::ServerlessCache
  * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/WhatIs.corecomponents.html
@@ -482,11 +500,24 @@ export class ServerlessCache extends ServerlessCacheBase {
   /** The engine and major version. */
   public readonly engine: ServerlessEngine;
   /**
-   * The user group (role-based access control).
+   * How clients authenticate: `RBAC` (a user group, given or generated) or `NONE` (Memcached, or
+   * `auth: CacheAuth.none()`).
+   */
+  public readonly authType: CacheAuthType;
+  /**
+   * The user group (role-based access control): the one given with `auth`, or the one the cache
+   * created.
    *
-   * @default - no user group
+   * @default - no user group (Memcached, or `auth: CacheAuth.none()`)
    */
   public readonly userGroup?: IUserGroup;
+  /**
+   * The password user of the user group the cache created when no `auth` was given. Consumers
+   * added without `user` connect as it; its secret holds JSON `{"username", "password"}`.
+   *
+   * @default - none (a user group or `CacheAuth.none()` was given, or the engine is Memcached)
+   */
+  public readonly generatedUser?: IUser;
 
   private readonly resource: CfnServerlessCache;
 
@@ -496,7 +527,6 @@ export class ServerlessCache extends ServerlessCacheBase {
 
     // Effective values: defaults applied once.
     this.engine = props.engine ?? ServerlessEngine.VALKEY_LATEST;
-    this.userGroup = props.userGroup;
     const name = props.serverlessCacheName ?? lowerCaseName(this, MAX_NAME_LENGTH);
     const retentionDays = props.snapshotRetention === undefined
       ? DEFAULT_SNAPSHOT_RETENTION_DAYS
@@ -517,13 +547,20 @@ export class ServerlessCache extends ServerlessCacheBase {
     }
     const dataStorage = this.usageLimit('DataStorage', props.minDataStorage, props.maxDataStorage);
     const ecpu = this.ecpuLimit(props.minEcpuPerSecond, props.maxEcpuPerSecond);
+    // Authentication: a given user group, none, or (Valkey and Redis OSS) a generated group.
+    const auth = this.resolveAuth(props);
+    const userEngine = this.engine.engineType === ServerlessEngineType.REDIS ? CacheEngineType.REDIS : CacheEngineType.VALKEY;
+    if (auth === undefined) {
+      this.authType = CacheAuthType.RBAC;
+      const user = this.generateUser(userEngine, removalPolicy, props.kmsKey);
+      this.generatedUser = user;
+      this.userGroup = this.generateUserGroup(userEngine, user, removalPolicy);
+    } else {
+      this.authType = auth.type;
+      this.userGroup = auth.type === CacheAuthType.RBAC ? auth.bind(this, {}).userGroup : undefined;
+    }
     if (this.userGroup !== undefined) {
-      if (!this.engine.supportsRbac) {
-        fail(`userGroup is only supported by Valkey and Redis OSS serverless caches, got ${this.engine}: remove userGroup`);
-      }
-      checkUserGroupEngine(this, this.userGroup,
-        this.engine.engineType === ServerlessEngineType.REDIS ? CacheEngineType.REDIS : CacheEngineType.VALKEY,
-        this.engine.toString(), true);
+      checkUserGroupEngine(this, this.userGroup, userEngine, this.engine.toString(), true);
     }
 
     // Network: the generated security group keeps its rules out of line, since the port comes
@@ -595,13 +632,15 @@ export class ServerlessCache extends ServerlessCacheBase {
    * `CACHE_MODE=serverless`, `CACHE_HOST`, `CACHE_PORT`, `CACHE_READER_HOST`, `CACHE_READER_PORT`,
    * `CACHE_TLS=true`, `CACHE_AUTH`, `CACHE_ID` = the cache name, with the chosen prefix).
    *
-   * With a user group the consumer connects as `options.user`, which is required: a password
-   * user gives `CACHE_AUTH=password`, `CACHE_USER` and its readable `CACHE_SECRET_ARN`; an IAM user
-   * gives `CACHE_AUTH=iam`, `CACHE_USER` and `elasticache:Connect` on the cache and the user.
-   * Without a user group `CACHE_AUTH` is `none`.
+   * With a user group the consumer connects as `options.user`: a password user gives
+   * `CACHE_AUTH=password`, `CACHE_USER` and its readable `CACHE_SECRET_ARN`; an IAM user gives
+   * `CACHE_AUTH=iam`, `CACHE_USER` and `elasticache:Connect` on the cache and the user. Without
+   * `options.user` the consumer connects as the `generatedUser` of a cache that created its user
+   * group; a user group given with `auth` needs `options.user`. Without a user group (Memcached,
+   * `CacheAuth.none()`) `CACHE_AUTH` is `none`.
    */
   public addConsumer(consumer: CacheConsumer, options: AddConsumerOptions = {}): void {
-    const access = userAccess(this, this.serverlessCacheArn, consumer.target, this.userGroup, options.user);
+    const access = userAccess(this, this.serverlessCacheArn, consumer.target, this.userGroup, options.user ?? this.generatedUser);
     const prefix = options.prefix ?? DEFAULT_PREFIX;
     const endpoint = this.endpoint;
     const reader = this.engine.supportsRbac ? this.readerEndpoint : undefined;
@@ -626,6 +665,56 @@ export class ServerlessCache extends ServerlessCacheBase {
       connectResourceArns: access?.connectResourceArns,
       additionalPorts: reader ? [attributePort(reader.port, 'ReaderEndpoint.Port')] : undefined,
     });
+  }
+
+  /**
+   * The authentication choice from `auth` and the older `userGroup`, checked against the engine
+   * (serverless caches support role-based access control only, Memcached no authentication);
+   * undefined when the cache creates its own user group.
+   */
+  private resolveAuth(props: ServerlessCacheProps): CacheAuth | undefined {
+    if (props.auth !== undefined && props.userGroup !== undefined) {
+      fail('You cannot specify both auth and userGroup: use auth: CacheAuth.userGroup(group) alone');
+    }
+    const auth = props.auth
+      ?? (props.userGroup !== undefined ? CacheAuth.userGroup(props.userGroup) : undefined)
+      ?? (this.engine.supportsRbac ? undefined : CacheAuth.none());
+    if (auth === undefined) return undefined;
+    const prop = props.auth !== undefined ? 'auth: CacheAuth.userGroup(group)' : 'userGroup';
+    if (auth.type === CacheAuthType.TOKEN) {
+      fail(this.engine.supportsRbac
+        ? 'auth: serverless caches support role-based access control only, not an AUTH token: ' +
+          'use CacheAuth.userGroup(group), or omit auth for a generated user group'
+        : `auth: Memcached has no authentication, got an AUTH token on ${this.engine}: remove auth or use CacheAuth.none()`);
+    }
+    if (auth.type === CacheAuthType.RBAC && !this.engine.supportsRbac) {
+      fail(`${prop} is only supported by Valkey and Redis OSS serverless caches, got ${this.engine}: remove ${props.auth !== undefined ? 'auth' : 'userGroup'}`);
+    }
+    return auth;
+  }
+
+  /**
+   * The password user of the generated user group: the default access string, a password
+   * generated in Secrets Manager (encrypted with the cache's key when it has one), and ids derived
+   * from the construct path (lower case, at most 40 characters).
+   */
+  private generateUser(engine: CacheEngineType, removalPolicy: RemovalPolicy, kmsKey: kms.IKey | undefined): User {
+    const user = new User(this, 'User', { engine, authentication: UserAuthentication.password({ encryptionKey: kmsKey }) });
+    keepWithRetainedCache(user, removalPolicy);
+    keepWithRetainedCache(user.node.findChild('Secret'), removalPolicy);
+    return user;
+  }
+
+  /**
+   * The generated user group, of the cache's engine: a REDIS group also gets its disabled
+   * `default` user (UserGroup adds it), which Redis OSS groups must contain.
+   */
+  private generateUserGroup(engine: CacheEngineType, user: User, removalPolicy: RemovalPolicy): UserGroup {
+    const group = new UserGroup(this, 'UserGroup', { engine, users: [user] });
+    keepWithRetainedCache(group, removalPolicy);
+    const defaultUser = group.node.tryFindChild('DefaultUser');
+    if (defaultUser !== undefined) keepWithRetainedCache(defaultUser, removalPolicy);
+    return group;
   }
 
   private validateDescription(description: string | undefined): void {
@@ -674,4 +763,13 @@ export class ServerlessCache extends ServerlessCacheBase {
  */
 function attributePort(port: number, attribute: string): ec2.Port {
   return new ec2.Port({ protocol: ec2.Protocol.TCP, fromPort: port, toPort: port, stringRepresentation: attribute });
+}
+
+/**
+ * A retained cache keeps the user group and credentials it was created with: deleting them would
+ * fail while the cache uses the group, and a deleted password secret could not be recovered.
+ */
+function keepWithRetainedCache(construct: IConstruct, removalPolicy: RemovalPolicy): void {
+  if (removalPolicy !== RemovalPolicy.RETAIN && removalPolicy !== RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE) return;
+  if (construct instanceof Resource) construct.applyRemovalPolicy(removalPolicy);
 }

@@ -291,7 +291,7 @@ describe('CacheConsumer', () => {
         const tokenCache = new ReplicationGroup(stack, 'TokenCache', { vpc });
         expect(() => tokenCache.addConsumer(CacheConsumer.fromFunction(fn), { user: app })).toThrow(
           'addConsumer: user applies only to caches with a user group, and TestStack/TokenCache has none: ' +
-          'use auth: CacheAuth.userGroup(group) (userGroup for a serverless cache), or remove user');
+          'use auth: CacheAuth.userGroup(group), or remove user');
       });
 
       test('a user on a Memcached cluster', () => {

@@ -8,8 +8,8 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } f
 import { IConstruct } from 'constructs';
 import { testStack, testVpc } from './util';
 import {
-  CacheAuth, CacheConsumer, CacheEngine, CachedDatabase, ClusterMode, DatabaseCache, MemcachedCluster, ReplicationGroup, SessionStore, User,
-  UserAuthentication, UserGroup,
+  CacheAuth, CacheConsumer, CacheEngine, CachedDatabase, ClusterMode, DatabaseCache, MemcachedCluster, ReplicationGroup, ServerlessCache,
+  ServerlessEngine, SessionStore, User, UserAuthentication, UserGroup,
 } from '../src';
 
 /**
@@ -87,6 +87,29 @@ describe('cdk-nag (AwsSolutions, HIPAA Security, NIST 800-53 R5)', () => {
       'annotation::PCI.DSS.321-SecretsManagerUsingKMSKey',
     ]);
     expect(acknowledged(secret)['annotation::AwsSolutions-SMG4']).toMatch(/ModifyUser/);
+  });
+
+  test('default serverless caches (Valkey, Redis OSS) have no unacknowledged finding; the generated password secret says why', () => {
+    const valkey = new ServerlessCache(stack, 'Valkey', { vpc });
+    const redis = new ServerlessCache(stack, 'Redis', { vpc, engine: ServerlessEngine.REDIS_7 });
+    expect(findings(app, valkey)).toEqual([]);
+    expect(findings(app, redis)).toEqual([]);
+    const secret = valkey.generatedUser!.node.findChild('Secret');
+    expect(Object.keys(acknowledged(secret)).sort()).toEqual([
+      'annotation::AwsSolutions-SMG4',
+      'annotation::HIPAA.Security-SecretsManagerRotationEnabled',
+      'annotation::HIPAA.Security-SecretsManagerUsingKMSKey',
+      'annotation::NIST.800.53.R5-SecretsManagerRotationEnabled',
+      'annotation::NIST.800.53.R5-SecretsManagerUsingKMSKey',
+      'annotation::PCI.DSS.321-SecretsManagerUsingKMSKey',
+    ]);
+    expect(acknowledged(secret)['annotation::AwsSolutions-SMG4']).toMatch(/ModifyUser/);
+  });
+
+  test('a serverless cache with a customer managed key encrypts its generated secret with it: no KMS acknowledgments', () => {
+    const cache = new ServerlessCache(stack, 'Cache', { vpc, kmsKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
+    expect(findings(app, cache)).toEqual([]);
+    expect(Object.keys(acknowledged(cache.generatedUser!.node.findChild('Secret'))).filter((id) => id.includes('KMSKey'))).toEqual([]);
   });
 
   test('a default cluster-mode group has no unacknowledged finding', () => {

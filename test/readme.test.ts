@@ -46,12 +46,19 @@ describe('README examples', () => {
     const template = Template.fromStack(mod.exports.stack);
     template.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 8);
     template.resourceCountIs('AWS::ElastiCache::CacheCluster', 1);
-    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
-    template.resourceCountIs('AWS::ElastiCache::User', 3);
-    template.resourceCountIs('AWS::ElastiCache::UserGroup', 2);
+    template.resourceCountIs('AWS::ElastiCache::ServerlessCache', 3);
+    // The RBAC section's two users and group, the serverless section's user and group, and the
+    // user and group the default serverless cache creates.
+    template.resourceCountIs('AWS::ElastiCache::User', 4);
+    template.resourceCountIs('AWS::ElastiCache::UserGroup', 3);
     template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', {
-      Engine: 'valkey', MajorEngineVersion: '8', CacheUsageLimits: { DataStorage: { Unit: 'GB', Maximum: 10 }, ECPUPerSecond: { Maximum: 100000 } },
+      Engine: 'valkey',
+      MajorEngineVersion: '8',
+      CacheUsageLimits: { DataStorage: { Unit: 'GB', Maximum: 10 }, ECPUPerSecond: { Maximum: 100000 } },
+      UserGroupId: { Ref: Match.stringLikeRegexp('^EventsUserGroup') },
     });
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', { UserGroupId: { Ref: Match.stringLikeRegexp('^SessionUsers') } });
+    template.hasResourceProperties('AWS::ElastiCache::ServerlessCache', { Description: 'Serverless cache Sessions/OpenServerless', UserGroupId: Match.absent() });
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { NumNodeGroups: 3, ReplicasPerNodeGroup: 2, CacheNodeType: 'cache.r7g.large' });
     template.hasResourceProperties('AWS::ElastiCache::CacheCluster', { NumCacheNodes: 3, EngineVersion: '1.6.22' });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -67,6 +74,10 @@ describe('README examples', () => {
           SERVERLESS_MODE: 'serverless',
           SERVERLESS_AUTH: 'password',
           SERVERLESS_USER: 'sessions-app',
+          EVENTS_MODE: 'serverless',
+          EVENTS_AUTH: 'password',
+          EVENTS_USER: Match.stringLikeRegexp('^sessions-events-user-[a-z0-9]+$'),
+          EVENTS_SECRET_ARN: { Ref: Match.stringLikeRegexp('^EventsUserSecret') },
         }),
       },
     });

@@ -7,11 +7,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks } from 'cdk-nag';
 import { testStack, testVpc } from './util';
 import {
-  CacheConsumer, CacheEngineType, ServerlessCache, ServerlessCacheProps, ServerlessEngine, User, UserAuthentication, UserGroup,
+  CacheAuth, CacheAuthType, CacheConsumer, CacheEngineType, ServerlessCache, ServerlessCacheProps, ServerlessEngine, User, UserAuthentication,
+  UserGroup,
 } from '../src';
 import { connectionFromEnv } from '../src/runtime';
 
 const SC = 'AWS::ElastiCache::ServerlessCache';
+const USER = 'AWS::ElastiCache::User';
+const USER_GROUP = 'AWS::ElastiCache::UserGroup';
+const SECRET = 'AWS::SecretsManager::Secret';
+/** ElastiCache user and user group ids as CloudFormation accepts them, within 40 characters. */
+const ID_PATTERN = /^[a-z](?!.*--)[a-z0-9-]{0,38}[a-z0-9]$/;
 
 describe('ServerlessCache', () => {
   let app: App;
@@ -32,7 +38,7 @@ describe('ServerlessCache', () => {
     Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(f.node.defaultChild as lambda.CfnFunction)].Properties.Environment.Variables;
 
   describe('defaults', () => {
-    test('a Valkey cache with a lower-case name, private subnets, its own security group, 15 days of snapshots, retained', () => {
+    test('a Valkey cache with a lower-case name, private subnets, its own security group and user group, 15 days of snapshots, retained', () => {
       // WHEN
       const cache = new ServerlessCache(stack, 'MyCache', { vpc });
 
@@ -51,6 +57,7 @@ describe('ServerlessCache', () => {
           MajorEngineVersion: '8',
           SubnetIds: [expect.anything(), expect.anything(), expect.anything()],
           SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/^MyCacheSecurityGroup/), 'GroupId'] }],
+          UserGroupId: { Ref: stack.getLogicalId(cache.node.findChild('UserGroup').node.defaultChild as CfnServerlessCacheLike) },
           SnapshotRetentionLimit: 15,
           DailySnapshotTime: '03:00',
         },
@@ -136,9 +143,16 @@ describe('ServerlessCache', () => {
       template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
     });
 
-    test('a Memcached cache has no reader endpoint', () => {
+    test('a Memcached cache has no reader endpoint and no authentication (Memcached has none)', () => {
       const cache = new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.MEMCACHED_1_6 });
-      Template.fromStack(stack).hasResourceProperties(SC, { Engine: 'memcached', MajorEngineVersion: '1.6', UserGroupId: Match.absent() });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties(SC, { Engine: 'memcached', MajorEngineVersion: '1.6', UserGroupId: Match.absent() });
+      template.resourceCountIs(USER, 0);
+      template.resourceCountIs(USER_GROUP, 0);
+      template.resourceCountIs(SECRET, 0);
+      expect(cache.authType).toBe(CacheAuthType.NONE);
+      expect(cache.userGroup).toBeUndefined();
+      expect(cache.generatedUser).toBeUndefined();
       expect(() => cache.readerEndpoint).toThrow('readerEndpoint is not available on a serverless Memcached cache (TestStack/Cache): use endpoint');
     });
 
@@ -150,34 +164,165 @@ describe('ServerlessCache', () => {
     });
   });
 
+  describe('generated user group', () => {
+    test('a Valkey cache creates a VALKEY group with one password user, its secret generated, all retained with the cache', () => {
+      // WHEN
+      const cache = new ServerlessCache(stack, 'MyCache', { vpc });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      template.resourceCountIs(USER, 1);
+      template.resourceCountIs(USER_GROUP, 1);
+      template.resourceCountIs(SECRET, 1);
+      const group = cache.node.findChild('UserGroup') as UserGroup;
+      const user = cache.node.findChild('User') as User;
+      const secret = user.node.findChild('Secret');
+      const [groupResource] = Object.values(template.findResources(USER_GROUP));
+      const [userResource] = Object.values(template.findResources(USER));
+      const [secretResource] = Object.values(template.findResources(SECRET));
+      const userId = userResource.Properties.UserId as string;
+      expect(userId).toMatch(ID_PATTERN);
+      expect(userId).toMatch(/^teststack-mycache-user-/);
+      expect(groupResource.Properties.UserGroupId).toMatch(ID_PATTERN);
+      expect(groupResource.Properties.UserGroupId).toMatch(/^teststack-mycache-usergroup-/);
+      expect(groupResource).toEqual({
+        Type: USER_GROUP,
+        Properties: { UserGroupId: groupResource.Properties.UserGroupId, Engine: 'valkey', UserIds: [{ Ref: stack.getLogicalId(user.node.defaultChild as CfnServerlessCacheLike) }] },
+        UpdateReplacePolicy: 'Retain',
+        DeletionPolicy: 'Retain',
+      });
+      expect(userResource).toEqual({
+        Type: USER,
+        Properties: {
+          UserId: userId,
+          UserName: userId,
+          Engine: 'valkey',
+          AccessString: User.DEFAULT_ACCESS_STRING,
+          AuthenticationMode: {
+            Type: 'password',
+            Passwords: [{ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: stack.getLogicalId(secret.node.defaultChild as CfnServerlessCacheLike) }, ':SecretString:password::}}']] }],
+          },
+        },
+        UpdateReplacePolicy: 'Retain',
+        DeletionPolicy: 'Retain',
+      });
+      expect(secretResource).toMatchObject({
+        Properties: {
+          GenerateSecretString: { SecretStringTemplate: JSON.stringify({ username: userId }), GenerateStringKey: 'password', PasswordLength: 64, ExcludePunctuation: true },
+        },
+        UpdateReplacePolicy: 'Retain',
+        DeletionPolicy: 'Retain',
+      });
+      expect(secretResource.Properties.KmsKeyId).toBeUndefined();
+      expect(cache.authType).toBe(CacheAuthType.RBAC);
+      expect(cache.userGroup).toBe(group);
+      expect(cache.generatedUser).toBe(user);
+      expect(cache.generatedUser?.secret).toBeDefined();
+      expect(group.users).toEqual([user]);
+    });
+
+    test('a Redis OSS cache creates a REDIS group: the password user and a disabled default user', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.REDIS_7 });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs(USER, 2);
+      const group = cache.node.findChild('UserGroup') as UserGroup;
+      const defaultUser = group.node.findChild('DefaultUser') as User;
+      template.hasResourceProperties(USER_GROUP, {
+        Engine: 'redis',
+        UserIds: [
+          { Ref: stack.getLogicalId(cache.generatedUser!.node.defaultChild as CfnServerlessCacheLike) },
+          { Ref: stack.getLogicalId(defaultUser.node.defaultChild as CfnServerlessCacheLike) },
+        ],
+      });
+      template.hasResource(USER, {
+        Properties: { Engine: 'redis', AuthenticationMode: { Type: 'password', Passwords: Match.anyValue() }, AccessString: User.DEFAULT_ACCESS_STRING },
+        DeletionPolicy: 'Retain',
+      });
+      template.hasResource(USER, {
+        Properties: { Engine: 'redis', UserName: 'default', AuthenticationMode: { Type: 'no-password-required' }, AccessString: 'off -@all' },
+        DeletionPolicy: 'Retain',
+      });
+      const defaultUserId = stack.getLogicalId(defaultUser.node.defaultChild as CfnServerlessCacheLike);
+      expect(template.findResources(USER)[defaultUserId].Properties.UserId).toMatch(ID_PATTERN);
+    });
+
+    test('a destroyed cache takes its users along; the cache key encrypts the generated secret', () => {
+      const key = new kms.Key(stack, 'Key');
+      new ServerlessCache(stack, 'Cache', { vpc, removalPolicy: RemovalPolicy.DESTROY, kmsKey: key });
+      const template = Template.fromStack(stack);
+      const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
+      template.hasResource(SECRET, { Properties: { KmsKeyId: keyArn }, DeletionPolicy: 'Delete' });
+      template.hasResource(USER, { DeletionPolicy: Match.absent() });
+      template.hasResource(USER_GROUP, { DeletionPolicy: Match.absent() });
+    });
+
+    test('long construct paths still give valid ids, and two caches get distinct ones', () => {
+      const scope = new Stack(app, 'AVeryLongStackNameForTheServerlessCacheTests');
+      const scopeVpc = testVpc(scope);
+      new ServerlessCache(scope, 'SessionsCacheWithAVeryLongConstructId', { vpc: scopeVpc });
+      new ServerlessCache(scope, 'SessionsCacheWithAVeryLongConstructIdToo', { vpc: scopeVpc });
+      const template = Template.fromStack(scope);
+      const ids = [
+        ...Object.values(template.findResources(USER)).map((r) => r.Properties.UserId),
+        ...Object.values(template.findResources(USER_GROUP)).map((r) => r.Properties.UserGroupId),
+      ];
+      expect(ids).toHaveLength(4);
+      for (const id of ids) expect(id).toMatch(ID_PATTERN);
+      expect(new Set(ids).size).toBe(4);
+    });
+
+    test('auth: CacheAuth.none() opts out: no user group, no users', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.none() });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties(SC, { UserGroupId: Match.absent() });
+      template.resourceCountIs(USER, 0);
+      template.resourceCountIs(USER_GROUP, 0);
+      template.resourceCountIs(SECRET, 0);
+      expect(cache.authType).toBe(CacheAuthType.NONE);
+      expect(cache.userGroup).toBeUndefined();
+      expect(cache.generatedUser).toBeUndefined();
+    });
+
+    test('a Memcached cache accepts auth: CacheAuth.none()', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.MEMCACHED_1_6, auth: CacheAuth.none() });
+      expect(cache.authType).toBe(CacheAuthType.NONE);
+      Template.fromStack(stack).resourceCountIs(USER_GROUP, 0);
+    });
+  });
+
   describe('user groups', () => {
-    test('a user group goes in by reference, and an imported group by id', () => {
+    test('a user group goes in by reference (auth or userGroup), and an imported group by id; nothing is generated', () => {
       const group = new UserGroup(stack, 'Users', { users: [new User(stack, 'App', { userId: 'app' })] });
-      new ServerlessCache(stack, 'Cache', { vpc, userGroup: group });
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.userGroup(group) });
       const imported = UserGroup.fromUserGroupAttributes(stack, 'Imported', { userGroupId: 'existing-users' });
-      new ServerlessCache(stack, 'Other', { vpc, userGroup: imported });
+      const other = new ServerlessCache(stack, 'Other', { vpc, userGroup: imported });
       const template = Template.fromStack(stack);
       template.hasResourceProperties(SC, { UserGroupId: { Ref: stack.getLogicalId(group.node.defaultChild as CfnServerlessCacheLike) } });
       template.hasResourceProperties(SC, { UserGroupId: 'existing-users' });
+      template.resourceCountIs(USER, 1);
+      template.resourceCountIs(USER_GROUP, 1);
+      for (const c of [cache, other]) {
+        expect(c.authType).toBe(CacheAuthType.RBAC);
+        expect(c.generatedUser).toBeUndefined();
+        expect(c.node.tryFindChild('UserGroup')).toBeUndefined();
+      }
+      expect(cache.userGroup).toBe(group);
+      expect(other.userGroup).toBe(imported);
     });
 
     test('a Redis OSS cache refuses a VALKEY group', () => {
       const group = new UserGroup(stack, 'Users');
-      expect(() => new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.REDIS_7, userGroup: group })).toThrow(
-        'Redis OSS caches accept only REDIS user groups, but TestStack/Users is a VALKEY group: create the UserGroup with engine: CacheEngineType.REDIS, or use a Valkey engine');
-      new ServerlessCache(stack, 'Redis', { vpc, engine: ServerlessEngine.REDIS_7, userGroup: new UserGroup(stack, 'RedisUsers', { engine: CacheEngineType.REDIS }) });
-    });
-
-    test('a Memcached cache refuses a user group', () => {
-      expect(() => new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.MEMCACHED_1_6, userGroup: new UserGroup(stack, 'Users') })).toThrow(
-        'userGroup is only supported by Valkey and Redis OSS serverless caches, got memcached 1.6: remove userGroup');
+      const message = 'Redis OSS caches accept only REDIS user groups, but TestStack/Users is a VALKEY group: create the UserGroup with engine: CacheEngineType.REDIS, or use a Valkey engine';
+      expect(() => new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.REDIS_7, userGroup: group })).toThrow(message);
+      expect(() => new ServerlessCache(stack, 'Cache2', { vpc, engine: ServerlessEngine.REDIS_7, auth: CacheAuth.userGroup(group) })).toThrow(message);
+      new ServerlessCache(stack, 'Redis', { vpc, engine: ServerlessEngine.REDIS_7, auth: CacheAuth.userGroup(new UserGroup(stack, 'RedisUsers', { engine: CacheEngineType.REDIS })) });
     });
   });
 
   describe('consumers', () => {
-    test('a consumer without user group gets the serverless contract and both ports', () => {
+    test('a consumer of a cache without authentication gets the serverless contract and both ports', () => {
       // GIVEN
-      const cache = new ServerlessCache(stack, 'Cache', { vpc });
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.none() });
       const fn = makeFunction('Fn');
 
       // WHEN
@@ -216,6 +361,73 @@ describe('ServerlessCache', () => {
       Template.fromStack(stack).resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
     });
 
+    test('a consumer without user connects as the generated user: password auth, its name, its secret readable', () => {
+      // GIVEN
+      const cache = new ServerlessCache(stack, 'Cache', { vpc });
+      const fn = makeFunction('Fn');
+
+      // WHEN
+      cache.addConsumer(CacheConsumer.fromFunction(fn));
+
+      // THEN
+      const id = logicalId(cache);
+      const user = cache.generatedUser!;
+      const secretId = stack.getLogicalId(user.node.findChild('Secret').node.defaultChild as CfnServerlessCacheLike);
+      const userLogicalId = stack.getLogicalId(user.node.defaultChild as CfnServerlessCacheLike);
+      const userId = Template.fromStack(stack).findResources(USER)[userLogicalId].Properties.UserId;
+      expect(environmentOf(fn)).toEqual({
+        CACHE_ENGINE: 'valkey',
+        CACHE_MODE: 'serverless',
+        CACHE_HOST: { 'Fn::GetAtt': [id, 'Endpoint.Address'] },
+        CACHE_PORT: { 'Fn::GetAtt': [id, 'Endpoint.Port'] },
+        CACHE_READER_HOST: { 'Fn::GetAtt': [id, 'ReaderEndpoint.Address'] },
+        CACHE_READER_PORT: { 'Fn::GetAtt': [id, 'ReaderEndpoint.Port'] },
+        CACHE_TLS: 'true',
+        CACHE_AUTH: 'password',
+        CACHE_USER: userId,
+        CACHE_SECRET_ARN: { Ref: secretId },
+        CACHE_ID: cache.serverlessCacheName,
+      });
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp('^FnServiceRole') }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Effect: 'Allow',
+            Resource: { Ref: secretId },
+          })]),
+        },
+      });
+      expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'))).not.toContain('elasticache:Connect');
+    });
+
+    test('naming the generated user, or another user of the generated group, works like any user', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.REDIS_7 });
+      const reporter = new User(stack, 'Reporter', { userId: 'reporter', engine: CacheEngineType.REDIS, authentication: UserAuthentication.iam() });
+      (cache.userGroup as UserGroup).addUser(reporter);
+      const web = makeFunction('Web');
+      const report = makeFunction('Report');
+      cache.addConsumer(CacheConsumer.fromFunction(web), { user: cache.generatedUser });
+      cache.addConsumer(CacheConsumer.fromFunction(report), { user: reporter });
+      expect(environmentOf(web)).toEqual(expect.objectContaining({ CACHE_ENGINE: 'redis', CACHE_AUTH: 'password', CACHE_USER: cache.generatedUser!.userName }));
+      expect(environmentOf(report)).toEqual(expect.objectContaining({ CACHE_AUTH: 'iam', CACHE_USER: 'reporter' }));
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test('a consumer may not name a user outside the generated group', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc });
+      const stranger = new User(stack, 'Stranger', { userId: 'stranger' });
+      cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn')), { user: stranger });
+      expect(() => app.synth()).toThrow(
+        'TestStack/Fn connects to TestStack/Cache as the user TestStack/Stranger, which is not in its user group TestStack/Cache/UserGroup: add it with addUser(user)');
+    });
+
+    test('a consumer of a cache without authentication may not name a user', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.none() });
+      expect(() => cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn')), { user: new User(stack, 'App') })).toThrow(
+        'addConsumer: user applies only to caches with a user group, and TestStack/Cache has none: use auth: CacheAuth.userGroup(group), or remove user');
+    });
+
     test('password and IAM users: their contract and grants, on the serverless cache ARN', () => {
       const appUser = new User(stack, 'App', { userId: 'app' });
       const reporter = new User(stack, 'Reporter', { userId: 'reporter', authentication: UserAuthentication.iam() });
@@ -249,8 +461,11 @@ describe('ServerlessCache', () => {
       expect(connectionFromEnv('CACHE', resolved)).toMatchObject({ mode: 'serverless', auth: 'iam', user: 'reporter', cacheId: 'sessions' });
     });
 
-    test('a consumer of a cache with a user group must name its user', () => {
-      const cache = new ServerlessCache(stack, 'Cache', { vpc, userGroup: new UserGroup(stack, 'Users') });
+    test.each([
+      ['auth', (group: UserGroup): Partial<ServerlessCacheProps> => ({ auth: CacheAuth.userGroup(group) })],
+      ['userGroup', (group: UserGroup): Partial<ServerlessCacheProps> => ({ userGroup: group })],
+    ])('a consumer of a cache given a user group (%s) must name its user', (_prop, props) => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, ...props(new UserGroup(stack, 'Users')) });
       expect(() => cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn')))).toThrow(
         'addConsumer: TestStack/Cache uses role-based access control: say which user TestStack/Fn connects as, e.g. addConsumer(consumer, { user }) with a password or IAM user of its user group');
     });
@@ -341,6 +556,31 @@ describe('ServerlessCache', () => {
       { testDescription: 'a final snapshot name with a double hyphen', props: { finalSnapshotName: 'final--one' }, errorMessage: "finalSnapshotName must start with a letter and contain only letters, digits and hyphens, with no trailing hyphen and no '--', got 'final--one'" },
       { testDescription: 'a SNAPSHOT removal policy', props: { removalPolicy: RemovalPolicy.SNAPSHOT }, errorMessage: 'removalPolicy SNAPSHOT is not supported for serverless caches by CloudFormation: use RemovalPolicy.DESTROY with finalSnapshotName, or RemovalPolicy.RETAIN' },
       { testDescription: 'an empty list of security groups', props: { securityGroups: [] }, errorMessage: 'securityGroups must contain at least one security group, got an empty list: omit it to create one' },
+      {
+        testDescription: 'an AUTH token',
+        props: { auth: CacheAuth.token() },
+        errorMessage: 'auth: serverless caches support role-based access control only, not an AUTH token: use CacheAuth.userGroup(group), or omit auth for a generated user group',
+      },
+      {
+        testDescription: 'both auth and userGroup',
+        props: { auth: CacheAuth.none(), userGroup: UserGroup.fromUserGroupId(new Stack(), 'Users', 'users') },
+        errorMessage: 'You cannot specify both auth and userGroup: use auth: CacheAuth.userGroup(group) alone',
+      },
+      {
+        testDescription: 'a user group on Memcached (userGroup)',
+        props: { engine: ServerlessEngine.MEMCACHED_1_6, userGroup: UserGroup.fromUserGroupId(new Stack(), 'Users', 'users') },
+        errorMessage: 'userGroup is only supported by Valkey and Redis OSS serverless caches, got memcached 1.6: remove userGroup',
+      },
+      {
+        testDescription: 'a user group on Memcached (auth)',
+        props: { engine: ServerlessEngine.MEMCACHED_1_6, auth: CacheAuth.userGroup(UserGroup.fromUserGroupId(new Stack(), 'Users', 'users')) },
+        errorMessage: 'auth: CacheAuth.userGroup(group) is only supported by Valkey and Redis OSS serverless caches, got memcached 1.6: remove auth',
+      },
+      {
+        testDescription: 'an AUTH token on Memcached',
+        props: { engine: ServerlessEngine.MEMCACHED_1_6, auth: CacheAuth.token() },
+        errorMessage: 'auth: Memcached has no authentication, got an AUTH token on memcached 1.6: remove auth or use CacheAuth.none()',
+      },
     ])('$testDescription', ({ props, errorMessage }) => {
       expect(() => new ServerlessCache(stack, 'Cache', { vpc, ...props })).toThrow(errorMessage);
     });

@@ -20,7 +20,8 @@ export interface UserAccess {
 /**
  * The contract values and grants of a consumer connecting as `user` to a cache with the user
  * group `group`; undefined when the cache does not use RBAC (then `user` must not be given).
- * A consumer of an RBAC cache must say which user it connects as.
+ * A consumer of an RBAC cache must say which user it connects as: `user` is the consumer's own
+ * choice, or a cache's default user when the cache created the group itself.
  */
 export function userAccess(
   cache: Construct,
@@ -32,7 +33,7 @@ export function userAccess(
   if (group === undefined) {
     if (user !== undefined) {
       fail(`addConsumer: user applies only to caches with a user group, and ${cache.node.path} has none: ` +
-        'use auth: CacheAuth.userGroup(group) (userGroup for a serverless cache), or remove user');
+        'use auth: CacheAuth.userGroup(group), or remove user');
     }
     return undefined;
   }

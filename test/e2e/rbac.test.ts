@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Cluster, Redis } from 'ioredis';
-import { CacheAuth, CacheConsumer, ClusterMode, ReplicationGroup, ServerlessCache, User, UserAuthentication, UserGroup } from '../../src';
+import { CacheAuth, CacheConsumer, ClusterMode, ReplicationGroup, ServerlessCache, ServerlessEngine, User, UserAuthentication, UserGroup } from '../../src';
 import { LocalElastiCache } from '../../src/local';
 import { connectionFromEnv, createRedisClient, RedisClient } from '../../src/runtime';
 import { RawClient } from '../local/support';
@@ -23,6 +23,9 @@ function fn(stack: Stack, vpc: ec2.Vpc, id: string): lambda.Function {
 
 describe('RBAC users on a replication group and a serverless cache', () => {
   let local: LocalElastiCache;
+  /** The names of the users the default serverless caches generated. */
+  let valkeyUser: string;
+  let redisUser: string;
   const clients: RedisClient[] = [];
   const track = <T extends RedisClient>(client: T): T => {
     clients.push(client);
@@ -47,6 +50,14 @@ describe('RBAC users on a replication group and a serverless cache', () => {
     const sessionUsers = new UserGroup(stack, 'SessionUsers', { users: [sessionUser] });
     const sessions = new ServerlessCache(stack, 'Sessions', { vpc, serverlessCacheName: 'sessions', userGroup: sessionUsers });
     sessions.addConsumer(CacheConsumer.fromFunction(fn(stack, vpc, 'SessionHandler')), { user: sessionUser });
+
+    // Serverless caches with defaults: a generated user group and user; consumers name no user.
+    const valkeyDefaults = new ServerlessCache(stack, 'ValkeyDefaults', { vpc, serverlessCacheName: 'valkey-defaults' });
+    valkeyDefaults.addConsumer(CacheConsumer.fromFunction(fn(stack, vpc, 'ValkeyDefaultsHandler')));
+    const redisDefaults = new ServerlessCache(stack, 'RedisDefaults', { vpc, serverlessCacheName: 'redis-defaults', engine: ServerlessEngine.REDIS_7 });
+    redisDefaults.addConsumer(CacheConsumer.fromFunction(fn(stack, vpc, 'RedisDefaultsHandler')));
+    valkeyUser = valkeyDefaults.generatedUser!.userName;
+    redisUser = redisDefaults.generatedUser!.userName;
 
     local = await LocalElastiCache.start(stack);
   });
@@ -133,6 +144,38 @@ describe('RBAC users on a replication group and a serverless cache', () => {
       const raw = await RawClient.connect(cache.endpoint.port, { tls: { ca: local.caCertificate, servername: 'localhost' } });
       expect(await raw.call('AUTH', 'sessions', 'not-the-password-0123456789')).toMatch(/^-WRONGPASS/);
       expect(await raw.call('AUTH', 'app', connectionFromEnv('CACHE', local.env('Web')).password!)).toMatch(/^-WRONGPASS/);
+      raw.close();
+    });
+  });
+
+  describe('serverless caches with defaults', () => {
+    test.each([
+      ['Valkey', 'ValkeyDefaults', 'ValkeyDefaultsHandler', () => valkeyUser, 'valkey-defaults'],
+      ['Redis OSS', 'RedisDefaults', 'RedisDefaultsHandler', () => redisUser, 'redis-defaults'],
+    ])('%s: a consumer without user connects as the generated user and can SET and GET', async (_engine, cacheId, handler, user, name) => {
+      const env = local.env(handler);
+      const info = connectionFromEnv('CACHE', env);
+      expect(user()).toMatch(/^rbac-[a-z]+defaults-user-[a-z0-9]+$/);
+      expect(info).toMatchObject({ mode: 'serverless', tls: true, auth: 'password', user: user(), cacheId: name });
+      expect(info.password).toMatch(/^[A-Za-z0-9]{64}$/);
+      expect(info.endpoint).toEqual(local.cache(cacheId).endpoint);
+      const client = track(await createRedisClient({ env }) as Cluster);
+      expect(await client.set('greeting', `hello ${name}`)).toBe('OK');
+      expect(await client.get('greeting')).toBe(`hello ${name}`);
+      // The default access string: everything but @dangerous.
+      await expect(client.flushall()).rejects.toThrow(/NOPERM/);
+    });
+
+    test.each([
+      ['Valkey', 'ValkeyDefaults', 'ValkeyDefaultsHandler'],
+      ['Redis OSS', 'RedisDefaults', 'RedisDefaultsHandler'],
+    ])('%s: an unauthenticated connection gets NOAUTH, the default user is refused, the generated user is accepted', async (_engine, cacheId, handler) => {
+      const raw = await RawClient.connect(local.cache(cacheId).endpoint.port, { tls: { ca: local.caCertificate, servername: 'localhost' } });
+      expect(await raw.call('GET', 'greeting')).toBe('-NOAUTH Authentication required.\r\n');
+      expect(await raw.call('SET', 'greeting', 'x')).toBe('-NOAUTH Authentication required.\r\n');
+      expect(await raw.call('AUTH', 'default', 'anything')).toMatch(/^-WRONGPASS/);
+      const info = connectionFromEnv('CACHE', local.env(handler));
+      expect(await raw.call('AUTH', info.user!, info.password!)).toBe('+OK\r\n');
       raw.close();
     });
   });
