@@ -262,15 +262,6 @@ export interface ServerlessCacheProps {
   readonly auth?: CacheAuth;
 
   /**
-   * The user group (role-based access control, Valkey and Redis OSS only): the same as
-   * `auth: CacheAuth.userGroup(group)`.
-   *
-   * @default - see `auth`
-   * @deprecated use `auth: CacheAuth.userGroup(group)`
-   */
-  readonly userGroup?: IUserGroup;
-
-  /**
    * The most data the cache may hold: 1 to 5,000 GB (whole gigabytes).
    *
    * @default - no limit
@@ -668,19 +659,13 @@ export class ServerlessCache extends ServerlessCacheBase {
   }
 
   /**
-   * The authentication choice from `auth` and the older `userGroup`, checked against the engine
+   * The authentication choice from `auth`, checked against the engine
    * (serverless caches support role-based access control only, Memcached no authentication);
    * undefined when the cache creates its own user group.
    */
   private resolveAuth(props: ServerlessCacheProps): CacheAuth | undefined {
-    if (props.auth !== undefined && props.userGroup !== undefined) {
-      fail('You cannot specify both auth and userGroup: use auth: CacheAuth.userGroup(group) alone');
-    }
-    const auth = props.auth
-      ?? (props.userGroup !== undefined ? CacheAuth.userGroup(props.userGroup) : undefined)
-      ?? (this.engine.supportsRbac ? undefined : CacheAuth.none());
+    const auth = props.auth ?? (this.engine.supportsRbac ? undefined : CacheAuth.none());
     if (auth === undefined) return undefined;
-    const prop = props.auth !== undefined ? 'auth: CacheAuth.userGroup(group)' : 'userGroup';
     if (auth.type === CacheAuthType.TOKEN) {
       fail(this.engine.supportsRbac
         ? 'auth: serverless caches support role-based access control only, not an AUTH token: ' +
@@ -688,7 +673,7 @@ export class ServerlessCache extends ServerlessCacheBase {
         : `auth: Memcached has no authentication, got an AUTH token on ${this.engine}: remove auth or use CacheAuth.none()`);
     }
     if (auth.type === CacheAuthType.RBAC && !this.engine.supportsRbac) {
-      fail(`${prop} is only supported by Valkey and Redis OSS serverless caches, got ${this.engine}: remove ${props.auth !== undefined ? 'auth' : 'userGroup'}`);
+      fail(`auth: CacheAuth.userGroup(group) is only supported by Valkey and Redis OSS serverless caches, got ${this.engine}: remove auth`);
     }
     return auth;
   }

@@ -295,7 +295,7 @@ describe('ServerlessCache', () => {
       const group = new UserGroup(stack, 'Users', { users: [new User(stack, 'App', { userId: 'app' })] });
       const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.userGroup(group) });
       const imported = UserGroup.fromUserGroupAttributes(stack, 'Imported', { userGroupId: 'existing-users' });
-      const other = new ServerlessCache(stack, 'Other', { vpc, userGroup: imported });
+      const other = new ServerlessCache(stack, 'Other', { vpc, auth: CacheAuth.userGroup(imported) });
       const template = Template.fromStack(stack);
       template.hasResourceProperties(SC, { UserGroupId: { Ref: stack.getLogicalId(group.node.defaultChild as CfnServerlessCacheLike) } });
       template.hasResourceProperties(SC, { UserGroupId: 'existing-users' });
@@ -313,7 +313,7 @@ describe('ServerlessCache', () => {
     test('a Redis OSS cache refuses a VALKEY group', () => {
       const group = new UserGroup(stack, 'Users');
       const message = 'Redis OSS caches accept only REDIS user groups, but TestStack/Users is a VALKEY group: create the UserGroup with engine: CacheEngineType.REDIS, or use a Valkey engine';
-      expect(() => new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.REDIS_7, userGroup: group })).toThrow(message);
+      expect(() => new ServerlessCache(stack, 'Cache', { vpc, engine: ServerlessEngine.REDIS_7, auth: CacheAuth.userGroup(group) })).toThrow(message);
       expect(() => new ServerlessCache(stack, 'Cache2', { vpc, engine: ServerlessEngine.REDIS_7, auth: CacheAuth.userGroup(group) })).toThrow(message);
       new ServerlessCache(stack, 'Redis', { vpc, engine: ServerlessEngine.REDIS_7, auth: CacheAuth.userGroup(new UserGroup(stack, 'RedisUsers', { engine: CacheEngineType.REDIS })) });
     });
@@ -431,7 +431,7 @@ describe('ServerlessCache', () => {
     test('password and IAM users: their contract and grants, on the serverless cache ARN', () => {
       const appUser = new User(stack, 'App', { userId: 'app' });
       const reporter = new User(stack, 'Reporter', { userId: 'reporter', authentication: UserAuthentication.iam() });
-      const cache = new ServerlessCache(stack, 'Cache', { vpc, serverlessCacheName: 'sessions', userGroup: new UserGroup(stack, 'Users', { users: [appUser, reporter] }) });
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, serverlessCacheName: 'sessions', auth: CacheAuth.userGroup(new UserGroup(stack, 'Users', { users: [appUser, reporter] })) });
       const web = makeFunction('Web');
       const report = makeFunction('Report');
       cache.addConsumer(CacheConsumer.fromFunction(web), { user: appUser });
@@ -461,11 +461,8 @@ describe('ServerlessCache', () => {
       expect(connectionFromEnv('CACHE', resolved)).toMatchObject({ mode: 'serverless', auth: 'iam', user: 'reporter', cacheId: 'sessions' });
     });
 
-    test.each([
-      ['auth', (group: UserGroup): Partial<ServerlessCacheProps> => ({ auth: CacheAuth.userGroup(group) })],
-      ['userGroup', (group: UserGroup): Partial<ServerlessCacheProps> => ({ userGroup: group })],
-    ])('a consumer of a cache given a user group (%s) must name its user', (_prop, props) => {
-      const cache = new ServerlessCache(stack, 'Cache', { vpc, ...props(new UserGroup(stack, 'Users')) });
+    test('a consumer of a cache given a user group must name its user', () => {
+      const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.userGroup(new UserGroup(stack, 'Users')) });
       expect(() => cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn')))).toThrow(
         'addConsumer: TestStack/Cache uses role-based access control: say which user TestStack/Fn connects as, e.g. addConsumer(consumer, { user }) with a password or IAM user of its user group');
     });
@@ -562,16 +559,6 @@ describe('ServerlessCache', () => {
         errorMessage: 'auth: serverless caches support role-based access control only, not an AUTH token: use CacheAuth.userGroup(group), or omit auth for a generated user group',
       },
       {
-        testDescription: 'both auth and userGroup',
-        props: { auth: CacheAuth.none(), userGroup: UserGroup.fromUserGroupId(new Stack(), 'Users', 'users') },
-        errorMessage: 'You cannot specify both auth and userGroup: use auth: CacheAuth.userGroup(group) alone',
-      },
-      {
-        testDescription: 'a user group on Memcached (userGroup)',
-        props: { engine: ServerlessEngine.MEMCACHED_1_6, userGroup: UserGroup.fromUserGroupId(new Stack(), 'Users', 'users') },
-        errorMessage: 'userGroup is only supported by Valkey and Redis OSS serverless caches, got memcached 1.6: remove userGroup',
-      },
-      {
         testDescription: 'a user group on Memcached (auth)',
         props: { engine: ServerlessEngine.MEMCACHED_1_6, auth: CacheAuth.userGroup(UserGroup.fromUserGroupId(new Stack(), 'Users', 'users')) },
         errorMessage: 'auth: CacheAuth.userGroup(group) is only supported by Valkey and Redis OSS serverless caches, got memcached 1.6: remove auth',
@@ -601,7 +588,7 @@ describe('ServerlessCache', () => {
 
   test('cdk-nag: a serverless cache with users and consumers has no unacknowledged finding', () => {
     const appUser = new User(stack, 'App', { userId: 'app' });
-    const cache = new ServerlessCache(stack, 'Cache', { vpc, userGroup: new UserGroup(stack, 'Users', { users: [appUser] }) });
+    const cache = new ServerlessCache(stack, 'Cache', { vpc, auth: CacheAuth.userGroup(new UserGroup(stack, 'Users', { users: [appUser] })) });
     cache.addConsumer(CacheConsumer.fromFunction(makeFunction('Fn')), { user: appUser });
     const packs: NagPack[] = [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new NIST80053R5Checks()];
     const found = packs.flatMap((pack) => pack.validateScope(app).violations.flatMap((v) => v.violatingResources

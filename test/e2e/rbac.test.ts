@@ -48,7 +48,7 @@ describe('RBAC users on a replication group and a serverless cache', () => {
     // A serverless Valkey cache with its own group and a user with the default access string.
     const sessionUser = new User(stack, 'SessionUser', { userId: 'sessions-app', userName: 'sessions' });
     const sessionUsers = new UserGroup(stack, 'SessionUsers', { users: [sessionUser] });
-    const sessions = new ServerlessCache(stack, 'Sessions', { vpc, serverlessCacheName: 'sessions', userGroup: sessionUsers });
+    const sessions = new ServerlessCache(stack, 'Sessions', { vpc, serverlessCacheName: 'sessions', auth: CacheAuth.userGroup(sessionUsers) });
     sessions.addConsumer(CacheConsumer.fromFunction(fn(stack, vpc, 'SessionHandler')), { user: sessionUser });
 
     // Serverless caches with defaults: a generated user group and user; consumers name no user.
