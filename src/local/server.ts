@@ -531,7 +531,8 @@ export class RedisServer implements DbHost {
     if (this.cluster !== undefined && c.kind !== 'master') {
       const redirect = this.cluster.route(c, cmd, argv);
       if (redirect !== null) {
-        this.reject(c, redirect, cmd);
+        // A redirected EXEC discards the transaction with the plain redirect, no EXECABORT.
+        this.reject(c, redirect, cmd, true);
         return;
       }
     }
@@ -581,7 +582,7 @@ export class RedisServer implements DbHost {
   }
 
   /** Refuses a command: the error reply, statistics, and a queued transaction marked as failed. */
-  private reject(c: Client, message: string, cmd?: Command): void {
+  private reject(c: Client, message: string, cmd?: Command, plain = false): void {
     if (cmd !== undefined) cmd.rejectedCalls++;
     if (cmd !== undefined && cmd.name === 'exec') {
       // A refused EXEC ends the transaction and says why; outside MULTI too (it still unwatches),
@@ -589,6 +590,10 @@ export class RedisServer implements DbHost {
       c.multi = null;
       c.multiError = false;
       this.unwatchAll(c);
+      if (plain) {
+        c.w.error(message);
+        return;
+      }
       // The reason keeps its own code (NOAUTH, OOM...) but not a plain ERR.
       c.w.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
       return;

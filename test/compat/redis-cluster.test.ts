@@ -79,6 +79,13 @@ describe('CLUSTER against a one-node redis-server cluster', () => {
     expect(sorted(localKeys)).toEqual(sorted(realKeys));
     expect(sorted(localKeys)).toEqual(['foo', '{foo}bar']);
   });
+
+  test('a transaction over two slots: EXEC answers a plain CROSSSLOT and discards it', async () => {
+    await expectSame([
+      ['MULTI'], ['SET', 'tx-b', '1'], ['SET', 'tx-c', '1'], ['EXEC'], ['MGET', 'tx-b', 'tx-c'], ['EXEC'],
+      ['MULTI'], ['SET', '{t}1', 'x'], ['SET', '{t}2', 'y'], ['EXEC'], ['MGET', '{t}1', '{t}2'],
+    ]);
+  });
 });
 
 function bulkText(reply: string): string {

@@ -141,3 +141,35 @@ describe('CLUSTER by engine version', () => {
     }
   });
 });
+
+describe('transactions on a local cluster', () => {
+  let cluster: Awaited<ReturnType<typeof startCluster>>;
+  let c: RawClient;
+  beforeAll(async () => {
+    cluster = await startCluster('redis', '7.0.15');
+    // Node 0 serves slots 0-8191: 'b' (slot 3300) and 'c' (slot 7365) are both its own, 'a' (15495) is not.
+    c = await RawClient.connect(cluster.nodes[0].port);
+  });
+  afterAll(async () => {
+    c.close();
+    await cluster.stop();
+  });
+
+  test('EXEC of keys in two slots of the same node is refused with a plain CROSSSLOT and discards the transaction', async () => {
+    expect(await c.call('MULTI')).toBe('+OK\r\n');
+    expect(await c.call('SET', 'b', '1')).toBe('+QUEUED\r\n');
+    expect(await c.call('SET', 'c', '1')).toBe('+QUEUED\r\n');
+    expect(await c.call('EXEC')).toBe("-CROSSSLOT Keys in request don't hash to the same slot\r\n");
+    // Out of MULTI, nothing ran.
+    expect(await c.call('MGET', 'b')).toBe('*1\r\n$-1\r\n');
+    expect(await c.call('EXEC')).toBe('-ERR EXEC without MULTI\r\n');
+  });
+
+  test('a queued command redirected elsewhere fails the transaction: EXEC answers EXECABORT', async () => {
+    expect(await c.call('MULTI')).toBe('+OK\r\n');
+    expect(await c.call('SET', 'a', '1')).toMatch(/^-MOVED 15495 127\.0\.0\.1:\d+\r\n$/);
+    expect(await c.call('SET', 'b', '1')).toBe('+QUEUED\r\n');
+    expect(await c.call('EXEC')).toBe('-EXECABORT Transaction discarded because of previous errors.\r\n');
+    expect(await c.call('MGET', 'b')).toBe('*1\r\n$-1\r\n');
+  });
+});
