@@ -3,6 +3,7 @@ import { TestNode, exec, int, listen, notifications, startNode, strings, value }
 import { makeValue } from './values';
 import { Db, DbHost, Entry } from '../../src/local/store/db';
 import { StringOrigin, stringEncoding, stringRefcount } from '../../src/local/store/encoding';
+import { expireCycleBudgetMs } from '../../src/local/store/expire';
 
 
 describe('generic key commands on a fake clock', () => {
@@ -325,6 +326,42 @@ describe('the active expire cycle', () => {
     expect(exec(node, 'DBSIZE')).toBe(':2\r\n');
     expect(exec(node, 'SCAN', '0')).toBe('*2\r\n$1\r\n0\r\n*1\r\n$4\r\nkept\r\n');
     expect(exec(node, 'DBSIZE')).toBe(':1\r\n');
+  });
+
+  test('gets a quarter of the cron period at effort 1, two points more per effort step', async () => {
+    const server = node.server.server;
+    expect(expireCycleBudgetMs(server)).toBe(25);
+    await node.call('CONFIG', 'SET', 'hz', '100');
+    expect(expireCycleBudgetMs(server)).toBeCloseTo(2.5, 10);
+    await node.call('CONFIG', 'SET', 'active-expire-effort', '10');
+    expect(expireCycleBudgetMs(server)).toBeCloseTo(4.3, 10);
+    // hz is clamped to 1..500 as the server does.
+    await node.call('CONFIG', 'SET', 'active-expire-effort', '1');
+    await node.call('CONFIG', 'SET', 'hz', '5000');
+    expect(expireCycleBudgetMs(server)).toBeCloseTo(0.5, 10);
+    await node.call('CONFIG', 'SET', 'hz', '0');
+    expect(expireCycleBudgetMs(server)).toBe(250);
+  });
+
+  test('a cycle at a high hz stops within its short budget, leaving expired keys for the next ones', async () => {
+    const server = node.server.server;
+    const db = server.dbs[0];
+    // Set first: the cron runs between awaits, and the keys below are added and expired synchronously.
+    await node.call('CONFIG', 'SET', 'hz', '500');
+    const count = 200_000;
+    for (let i = 0; i < count; i++) {
+      db.set(`dead${i}`, 'v');
+      db.setExpire(`dead${i}`, node.clock.now() + 1);
+    }
+    node.clock.advance(2);
+    const deleted = server.activeExpireCycle(node.clock.now());
+    expect(deleted).toBeGreaterThan(0);
+    // 0.5 ms is far too short to delete 200,000 keys.
+    expect(deleted).toBeLessThan(count / 4);
+    expect(db.expiresCount).toBe(count - deleted);
+    // At hz 10 a cycle may run 50 times longer.
+    await node.call('CONFIG', 'SET', 'hz', '10');
+    expect(server.activeExpireCycle(node.clock.now())).toBeGreaterThan(deleted * 5);
   });
 
   test('stops resampling a database once few of its sampled keys are expired', async () => {

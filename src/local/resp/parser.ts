@@ -39,6 +39,8 @@ export const INLINE_MAX_SIZE = 64 * 1024;
 const MAX_MULTIBULK = 2147483647;
 const UNAUTH_MAX_MULTIBULK = 10;
 const UNAUTH_MAX_BULK = 16384;
+/** Requests of up to this many arguments get their argument array allocated at its final size. */
+const PREALLOCATED_ARGS = 64;
 const CR = 13;
 const LF = 10;
 
@@ -65,6 +67,8 @@ export class RequestParser {
   private pos = 0;
   private state = State.Idle;
   private argv: string[] = [];
+  /** Arguments of the current request decoded so far. */
+  private argc = 0;
   private remaining = 0;
   private bulkLen = 0;
   /** Chunks of a large bulk that is still arriving, joined once when complete. */
@@ -130,9 +134,11 @@ export class RequestParser {
       const count = this.countLine();
       if (count === undefined) return undefined;
       if (count <= 0) return [];
-      // Arguments are appended as they arrive: a count costs nothing until its arguments come
-      // (preallocating would let a 10-byte `*99999` hold 800 KB).
-      this.argv = [];
+      // A short request gets an array of its exact size (a growing one would allocate room for 17
+      // entries). Longer ones are appended as their arguments arrive: a count costs nothing until
+      // its arguments come (preallocating would let a 10-byte `*99999` hold 800 KB).
+      this.argv = count <= PREALLOCATED_ARGS ? new Array<string>(count) : [];
+      this.argc = 0;
       this.remaining = count;
       this.state = State.BulkHeader;
     }
@@ -151,7 +157,7 @@ export class RequestParser {
         return undefined;
       }
       // As the real server does, the two bytes after the payload are skipped, not checked.
-      argv.push(buf.latin1Slice(this.pos, end));
+      argv[this.argc++] = buf.latin1Slice(this.pos, end);
       this.pos = end + 2;
       this.remaining--;
       this.state = State.BulkHeader;

@@ -4,8 +4,8 @@ import type { RedisServer } from '../server';
 const KEYS_PER_LOOP = 20;
 /** Percentage of expired keys in a sample above which a database is sampled again, at effort 1. */
 const ACCEPTABLE_STALE = 10;
-/** Time budget of one cycle in milliseconds (a quarter of a 100 ms cron tick at hz 10). */
-const TIME_BUDGET_MS = 25;
+/** Share (percent) of each cron tick the cycle may use, at effort 1. */
+const TIME_PERCENT = 25;
 
 /** The state the cycle keeps between runs: which database to start from. */
 const nextDb = new WeakMap<RedisServer, number>();
@@ -27,7 +27,7 @@ export function activeExpireCycle(server: RedisServer, now: number): number {
   const effort = configNumber(server, 'active-expire-effort', 1) - 1;
   const perLoop = KEYS_PER_LOOP + (KEYS_PER_LOOP / 4) * effort;
   const acceptableStale = ACCEPTABLE_STALE - effort;
-  const deadline = performance.now() + TIME_BUDGET_MS;
+  const deadline = performance.now() + expireCycleBudgetMs(server);
   const dbs = server.dbs;
   const start = nextDb.get(server) ?? 0;
   let deleted = 0;
@@ -72,6 +72,18 @@ export function activeExpireCycle(server: RedisServer, now: number): number {
   }
   nextDb.set(server, (start + 1) % dbs.length);
   return deleted;
+}
+
+/**
+ * How long one active expire cycle may run, in milliseconds: a share of the cron period
+ * (1000 / hz ms) of 25% at `active-expire-effort` 1, two points more per effort step, as the real
+ * server computes it. At the default hz 10 that is 25 ms; a higher hz gives shorter, more frequent
+ * cycles, so a database full of expired keys never holds every client's reply for long.
+ */
+export function expireCycleBudgetMs(server: RedisServer): number {
+  const effort = configNumber(server, 'active-expire-effort', 1) - 1;
+  const hz = Math.min(500, Math.max(1, configNumber(server, 'hz', 10)));
+  return ((TIME_PERCENT + 2 * effort) / 100) * (1000 / hz);
 }
 
 /**
