@@ -4,6 +4,7 @@ import { commands as client } from './client';
 import { commands as cluster } from './cluster';
 import { commands as config } from './config';
 import { commands as connection } from './connection';
+import { commands as functions } from './functions';
 import { commands as hash } from './hash';
 import { commands as hyperloglog } from './hyperloglog';
 import { commands as introspection } from './introspection';
@@ -28,6 +29,7 @@ const FAMILIES: ReadonlyArray<readonly CommandDef[]> = [
   string,
   transactions,
   scripting,
+  functions,
   pubsub,
   replication,
   cluster,

@@ -58,14 +58,52 @@ interface CachedScript {
   readonly flags: number;
 }
 
+/** A function library (FUNCTION LOAD). */
+export interface FunctionLibrary {
+  readonly name: string;
+  readonly code: string;
+  readonly functions: Map<string, LibraryFunction>;
+}
+
+/** A function a library registered: runs like a script whose "sha" is the function's name. */
+export interface LibraryFunction extends CachedScript {
+  readonly name: string;
+  readonly description: string | null;
+  readonly library: FunctionLibrary;
+}
+
+const VALID_NAME = /^[A-Za-z0-9_]+$/;
+const INVALID_NAME = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+
+/** The library name of a `#!lua name=<lib>` header; throws the real server's errors. */
+export function parseLibraryHeader(code: string): string {
+  if (!code.startsWith('#!')) throw new ReplyError('ERR Missing library metadata');
+  let end = code.indexOf('\n');
+  if (end < 0) end = code.length;
+  const parts = code.slice(2, end).split(' ');
+  let name: string | null = null;
+  if (parts[0] !== 'lua') throw new ReplyError('ERR Invalid library metadata');
+  for (const part of parts.slice(1)) {
+    if (!part.startsWith('name=')) throw new ReplyError('ERR Invalid library metadata');
+    name = part.slice(5);
+  }
+  if (name === null) throw new ReplyError('ERR Invalid library metadata');
+  if (!VALID_NAME.test(name)) throw new ReplyError(`ERR ${INVALID_NAME}`);
+  return name;
+}
+
 /** The script being run. */
-interface Run {
+export interface Run {
   readonly caller: Client;
   readonly script: CachedScript;
   readonly readOnly: boolean;
   readonly started: number;
   /** May the script yield to the event loop when it runs long? */
   readonly canYield: boolean;
+  /** FCALL/FCALL_RO rather than EVAL. */
+  readonly isFunction: boolean;
+  /** The command that started the run (FUNCTION STATS). */
+  readonly argv: readonly string[];
   /** The slot of the keys the script declared or first touched (cluster mode), -1 for none. */
   slot: number;
   /** The server was out of memory when the script started. */
@@ -122,6 +160,13 @@ export class ScriptingEngine {
   private resp: 2 | 3 = 2;
   private readonly debug: LuaDebug;
 
+  /** Function libraries (FUNCTION LOAD), by name. */
+  public readonly libraries = new Map<string, FunctionLibrary>();
+  /** Every library's functions, by name. */
+  public readonly functions = new Map<string, LibraryFunction>();
+  /** The library FUNCTION LOAD is running the code of (redis.register_function adds to it). */
+  private loading: FunctionLibrary | null = null;
+
   constructor(public readonly server: RedisServer) {
     this.F = fengari();
     this.debug = new this.F.lua.lua_Debug();
@@ -150,6 +195,17 @@ export class ScriptingEngine {
     this.protectGlobals();
     this.newThread();
     lua.lua_settop(L, 0);
+    // Function libraries outlive SCRIPT FLUSH: they are compiled again in the new state.
+    const libraries = [...this.libraries.values()];
+    this.libraries.clear();
+    this.functions.clear();
+    for (const lib of libraries) {
+      try {
+        this.loadLibrary(lib.code, false);
+      } catch (e) {
+        this.server.log(`Library '${lib.name}' could not be loaded again: ${(e as Error).message}`);
+      }
+    }
   }
 
   /** Makes the globals and every library table read-only; reading a missing global is an error. */
@@ -172,6 +228,207 @@ export class ScriptingEngine {
     }
     this.F.setReadonly(L, -1, true);
     lua.lua_pop(L, 1);
+  }
+
+  /**
+   * The environment of a function library being loaded: a read-only table whose missing names
+   * come from the load API (`redis.register_function`, `redis.log`, the log levels and the
+   * version) and, once loaded, from the globals the functions run with.
+   */
+  private pushLoadEnvironment(): void {
+    const { lua, lauxlib } = this.F;
+    const L = this.L;
+    const missing = (S: LuaState): number => {
+      const name = lua.lua_tolstring(S, 2);
+      return lauxlib.luaL_error(S, lit("Script attempted to access nonexistent global variable '%s'"), name ?? lit('?'));
+    };
+    lua.lua_createtable(L, 0, 0); // env
+    lua.lua_createtable(L, 0, 1); // env's metatable
+    lua.lua_createtable(L, 0, 1); // the load API
+    lua.lua_createtable(L, 0, 16); // its redis table
+    lua.lua_pushjsfunction(L, (S) => this.registerFunction(S));
+    lua.lua_setfield(L, -2, lit('register_function'));
+    lua.lua_getglobal(L, lit('redis'));
+    for (const name of ['log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM']) {
+      lua.lua_getfield(L, -1, lit(name));
+      lua.lua_setfield(L, -3, lit(name));
+    }
+    lua.lua_pop(L, 1);
+    lua.lua_createtable(L, 0, 1);
+    lua.lua_pushjsfunction(L, missing);
+    lua.lua_setfield(L, -2, lit('__index'));
+    lua.lua_setmetatable(L, -2);
+    this.F.setReadonly(L, -1, true);
+    lua.lua_setfield(L, -2, lit('redis'));
+    lua.lua_createtable(L, 0, 1);
+    lua.lua_pushjsfunction(L, missing);
+    lua.lua_setfield(L, -2, lit('__index'));
+    lua.lua_setmetatable(L, -2);
+    this.F.setReadonly(L, -1, true);
+    lua.lua_setfield(L, -2, lit('__index'));
+    lua.lua_setmetatable(L, -2);
+    this.F.setReadonly(L, -1, true);
+  }
+
+  /** redis.register_function(name, callback) or redis.register_function{...}, during FUNCTION LOAD. */
+  private registerFunction(S: LuaState): number {
+    const { lua } = this.F;
+    const lib = this.loading;
+    const fail = (msg: string): number => {
+      lua.lua_settop(S, 0);
+      lua.lua_createtable(S, 0, 1);
+      lua.lua_pushstring(S, lit(msg));
+      lua.lua_setfield(S, -2, lit('err'));
+      return lua.lua_error(S);
+    };
+    if (lib === null) return fail('ERR redis.register_function can only be called on FUNCTION LOAD command');
+    const { lauxlib } = this.F;
+    const n = lua.lua_gettop(S);
+    let name: string | null = null;
+    let flags = 0;
+    let description: string | null = null;
+    let ref = -1;
+    const failWith = (msg: string): number => {
+      if (ref >= 0) lauxlib.luaL_unref(S, lua.LUA_REGISTRYINDEX, ref);
+      return fail(msg);
+    };
+    if (n === 1) {
+      if (lua.lua_type(S, 1) !== lua.LUA_TTABLE) return fail('ERR calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).');
+      lua.lua_pushnil(S);
+      while (lua.lua_next(S, 1)) {
+        if (lua.lua_type(S, -2) !== lua.LUA_TSTRING) return failWith('ERR named argument key given to redis.register_function is not a string');
+        const key = fromLua(lua.lua_tolstring(S, -2) as Uint8Array);
+        const t = lua.lua_type(S, -1);
+        if (key === 'function_name') {
+          if (t !== lua.LUA_TSTRING) return failWith('ERR function_name argument given to redis.register_function must be a string');
+          name = fromLua(lua.lua_tolstring(S, -1) as Uint8Array);
+        } else if (key === 'description') {
+          if (t !== lua.LUA_TSTRING) return failWith('ERR description argument given to redis.register_function must be a string');
+          description = fromLua(lua.lua_tolstring(S, -1) as Uint8Array);
+        } else if (key === 'callback') {
+          if (t !== lua.LUA_TFUNCTION) return failWith('ERR callback argument given to redis.register_function must be a function');
+          if (ref >= 0) lauxlib.luaL_unref(S, lua.LUA_REGISTRYINDEX, ref);
+          lua.lua_pushvalue(S, -1);
+          ref = lauxlib.luaL_ref(S, lua.LUA_REGISTRYINDEX);
+        } else if (key === 'flags') {
+          if (t !== lua.LUA_TTABLE) return failWith('ERR flags argument to redis.register_function must be a table representing function flags');
+          for (let i = 1; ; i++) {
+            if (lua.lua_rawgeti(S, -1, i) === lua.LUA_TNIL) {
+              lua.lua_pop(S, 1);
+              break;
+            }
+            const flag = lua.lua_type(S, -1) === lua.LUA_TSTRING ? FLAG_NAMES[fromLua(lua.lua_tolstring(S, -1) as Uint8Array)] : undefined;
+            if (flag === undefined) return failWith('ERR unknown flag given');
+            flags |= flag;
+            lua.lua_pop(S, 1);
+          }
+        } else {
+          return failWith('ERR unknown argument given to redis.register_function');
+        }
+        lua.lua_pop(S, 1);
+      }
+      if (name === null) return failWith('ERR redis.register_function must get a function name argument');
+      if (ref < 0) return fail('ERR redis.register_function must get a callback argument');
+    } else if (n === 2) {
+      if (lua.lua_type(S, 1) !== lua.LUA_TSTRING) return fail('ERR first argument to redis.register_function must be a string');
+      if (lua.lua_type(S, 2) !== lua.LUA_TFUNCTION) return fail('ERR second argument to redis.register_function must be a function');
+      name = fromLua(lua.lua_tolstring(S, 1) as Uint8Array);
+      lua.lua_pushvalue(S, 2);
+      ref = lauxlib.luaL_ref(S, lua.LUA_REGISTRYINDEX);
+    } else {
+      return fail('ERR wrong number of arguments to redis.register_function');
+    }
+    if (!VALID_NAME.test(name)) return failWith(`ERR ${INVALID_NAME}`);
+    if (lib.functions.has(name)) return failWith('ERR Function already exists in the library');
+    lib.functions.set(name, { sha: name, body: lib.code, ref, flags, name, description, library: lib });
+    return 0;
+  }
+
+  /**
+   * FUNCTION LOAD: parses the `#!lua name=<lib>` header, runs the code in the library's own
+   * environment (where only redis.register_function, redis.log and the version are reachable)
+   * and installs the functions it registered; returns the library's name.
+   */
+  public loadLibrary(code: string, replace: boolean): string {
+    const name = parseLibraryHeader(code);
+    const old = this.libraries.get(name);
+    if (old !== undefined && !replace) throw new ReplyError(`ERR Library '${name}' already exists`);
+    const { lua, lauxlib } = this.F;
+    const L = this.L;
+    const headerEnd = code.indexOf('\n');
+    const chunk = toLua(headerEnd < 0 ? '' : code.slice(headerEnd));
+    const lib: FunctionLibrary = { name, code, functions: new Map() };
+    lua.lua_settop(L, 0);
+    if (lauxlib.luaL_loadbufferx(L, chunk, chunk.length, lit('@user_function'), lit('t')) !== lua.LUA_OK) {
+      const message = fromLua(lua.lua_tolstring(L, -1) ?? lit('?')).replace(/ near <eof>$/, " near '<eof>'");
+      lua.lua_settop(L, 0);
+      throw new ReplyError(`ERR Error compiling function: ${message}`);
+    }
+    this.pushLoadEnvironment();
+    lua.lua_pushvalue(L, -1);
+    lua.lua_setupvalue(L, 1, 1); // the chunk's _ENV
+    const unref = (): void => {
+      for (const f of lib.functions.values()) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, f.ref);
+    };
+    this.loading = lib;
+    let status: number;
+    try {
+      lua.lua_pushvalue(L, 1);
+      status = lua.lua_pcall(L, 0, 0, 0);
+    } finally {
+      this.loading = null;
+    }
+    if (status !== lua.LUA_OK) {
+      let msg: string;
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        lua.lua_getfield(L, -1, lit('err'));
+        msg = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1) as Uint8Array) : 'ERR unknown error';
+      } else {
+        msg = 'ERR ' + fromLua(lua.lua_tolstring(L, -1) ?? lit('?'));
+      }
+      lua.lua_settop(L, 0);
+      unref();
+      throw new ReplyError(`ERR Error registering functions: ${msg}`);
+    }
+    if (lib.functions.size === 0) {
+      lua.lua_settop(L, 0);
+      throw new ReplyError('ERR No functions registered');
+    }
+    for (const f of lib.functions.keys()) {
+      const other = this.functions.get(f);
+      if (other !== undefined && other.library !== old) {
+        lua.lua_settop(L, 0);
+        unref();
+        throw new ReplyError(`ERR Function ${f} already exists`);
+      }
+    }
+    // From now on the functions see the globals they run with.
+    lua.lua_getmetatable(L, 2);
+    lua.lua_pushglobaltable(L);
+    lua.lua_setfield(L, -2, lit('__index'));
+    lua.lua_settop(L, 0);
+    if (old !== undefined) this.deleteLibrary(name);
+    this.libraries.set(name, lib);
+    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    return name;
+  }
+
+  /** FUNCTION DELETE: false when there is no such library. */
+  public deleteLibrary(name: string): boolean {
+    const lib = this.libraries.get(name);
+    if (lib === undefined) return false;
+    const { lua, lauxlib } = this.F;
+    for (const f of lib.functions.values()) {
+      this.functions.delete(f.name);
+      lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, f.ref);
+    }
+    this.libraries.delete(name);
+    return true;
+  }
+
+  /** FUNCTION FLUSH. */
+  public flushLibraries(): void {
+    for (const name of [...this.libraries.keys()]) this.deleteLibrary(name);
   }
 
   private newThread(): void {
@@ -226,6 +483,17 @@ export class ScriptingEngine {
    * (and the caller resumed) when it ends.
    */
   public eval(caller: Client, script: CachedScript, keys: readonly string[], args: readonly string[], readOnly: boolean): void {
+    this.start(caller, script, keys, args, readOnly, false);
+  }
+
+  /** FCALL and FCALL_RO: runs a library function with its keys and arguments as two tables. */
+  public fcall(caller: Client, fn: LibraryFunction, keys: readonly string[], args: readonly string[], readOnly: boolean): void {
+    this.start(caller, fn, keys, args, readOnly, true);
+  }
+
+  private start(
+    caller: Client, script: CachedScript, keys: readonly string[], args: readonly string[], readOnly: boolean, isFunction: boolean,
+  ): void {
     const server = this.server;
     const flags = script.flags;
     const oom = server.maxmemory > 0 && caller.kind !== 'master' && server.usedMemory() > server.maxmemory;
@@ -257,15 +525,30 @@ export class ScriptingEngine {
       slot,
       oomAtStart: oom,
       canYield: caller.socket !== null && !caller.inExec && !caller.reprocessing && server.busyReplyThreshold > 0,
+      isFunction,
+      argv: caller.currentArgv ?? [],
       wrote: false,
       busy: false,
       killed: false,
       lastYield: 0,
     };
-    this.setArgs(keys, args);
     lua.lua_settop(T, 0);
-    lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, script.ref);
-    this.resume();
+    if (isFunction) {
+      lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, script.ref);
+      for (const list of [keys, args]) {
+        lua.lua_createtable(T, list.length, 0);
+        for (let i = 0; i < list.length; i++) {
+          const s = toLua(list[i]);
+          lua.lua_pushlstring(T, s, s.length);
+          lua.lua_rawseti(T, -2, i + 1);
+        }
+      }
+      this.resume(2);
+    } else {
+      this.setArgs(keys, args);
+      lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, script.ref);
+      this.resume(0);
+    }
   }
 
   /** KEYS and ARGV, set as globals (the globals table is read-only to scripts). */
@@ -288,11 +571,11 @@ export class ScriptingEngine {
   }
 
   /** Runs (or goes on running) the script until it ends or yields. */
-  private resume(): void {
+  private resume(nargs = 0): void {
     const { lua } = this.F;
     const run = this.run as Run;
     const T = this.thread;
-    const status = lua.lua_resume(T, null, 0);
+    const status = lua.lua_resume(T, null, nargs);
     if (status === lua.LUA_YIELD) {
       lua.lua_settop(T, 0);
       run.lastYield = performance.now();
@@ -353,10 +636,12 @@ export class ScriptingEngine {
     if (now - run.lastYield >= BUSY_SLICE_MS && lua.lua_isyieldable(T)) lua.lua_yield(T, 0);
   }
 
-  /** SCRIPT KILL. */
-  public kill(): void {
+  /** SCRIPT KILL (`isEval`) and FUNCTION KILL. */
+  public kill(isEval = true): void {
     const run = this.run;
     if (run === null || !run.busy) throw new ReplyError('NOTBUSY No scripts in execution right now.');
+    if (isEval && run.isFunction) throw new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
+    if (!isEval && !run.isFunction) throw new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
     if (run.wrote) {
       throw new ReplyError('UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.');
     }

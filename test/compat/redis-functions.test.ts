@@ -1,0 +1,86 @@
+import { CompatPair } from './harness';
+
+/** Byte-exact comparisons of Redis 7 functions (FUNCTION, FCALL, FCALL_RO) with redis-server. */
+describe('functions against redis-server', () => {
+  let pair: CompatPair;
+  beforeAll(async () => {
+    pair = await CompatPair.start();
+  });
+  afterAll(() => pair.stop());
+  beforeEach(async () => {
+    await pair.reset();
+    await pair.both(['FUNCTION', 'FLUSH']);
+  });
+
+  const lib = (name: string, body: string) => `#!lua name=${name}\n${body}`;
+  const LIB = lib('mylib', [
+    "redis.register_function('echo', function(keys, args) return {keys, args} end)",
+    "redis.register_function{function_name='ro', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}",
+    "redis.register_function('setit', function(keys, args) return redis.call('set', keys[1], args[1]) end)",
+  ].join('\n'));
+
+  test('FUNCTION LOAD, FCALL and FCALL_RO', async () => {
+    await pair.expectSame([
+      ['FUNCTION', 'LOAD', LIB], ['FUNCTION', 'LOAD', LIB], ['FUNCTION', 'LOAD', 'REPLACE', LIB],
+      ['FCALL', 'echo', '2', 'a', 'b', 'c'], ['FCALL', 'echo', '0'], ['FCALL', 'setit', '1', 'k', 'v'], ['FCALL_RO', 'ro', '1', 'k'],
+      ['FCALL_RO', 'setit', '1', 'k', 'v'], ['FCALL', 'nosuch', '0'], ['FCALL', 'echo', '-1'], ['FCALL', 'echo', 'x'], ['FCALL', 'echo', '2', 'k'],
+      ['FUNCTION', 'LOAD', 'BAD', LIB], ['FUNCTION', 'DELETE', 'nosuch'], ['FUNCTION', 'DELETE', 'mylib'], ['FCALL', 'echo', '0'],
+    ]);
+  });
+
+  test('library metadata, registration and environment errors', async () => {
+    const bodies = [
+      "redis.register_function('a-b', function() end)", "redis.register_function('a', 1)", "redis.register_function('a')",
+      "redis.register_function('a', function() end)\nredis.register_function('a', function() end)", 'if x then', "error('boom')",
+      "redis.register_function{function_name='a', callback=function() end, flags='no-writes'}",
+      "redis.register_function{function_name='a', callback=function() end, flags={'bad'}}",
+      "redis.register_function{function_name='a', callback=function() end, foo=1}",
+      'redis.register_function{callback=function() end}', "redis.register_function{function_name='a'}",
+      "redis.register_function('a', function() end, 1)", 'redis.register_function()', "redis.call('ping')", 'x = 5', 'local y = z',
+      'return 1', "string.format('x')", 'redis.setresp(3)',
+    ];
+    await pair.expectSame(bodies.map((b) => ['FUNCTION', 'LOAD', lib('x', b)]));
+    await pair.expectSame([
+      ['FUNCTION', 'LOAD', 'lua name=x'], ['FUNCTION', 'LOAD', '#!lu name=x'], ['FUNCTION', 'LOAD', '#!lua'], ['FUNCTION', 'LOAD', '#!lua name=x foo=bar'],
+      ['FUNCTION', 'LOAD', '#!lua name=a-b\nredis.register_function("f", function() end)'],
+      ['FUNCTION', 'LOAD', lib('one', "redis.register_function('f1', function() return 1 end)")],
+      ['FUNCTION', 'LOAD', lib('two', "redis.register_function('f1', function() return 2 end)")],
+      ['FUNCTION', 'LOAD', lib('lib4', "redis.register_function('g', function() return redis.register_function('h', function() end) end)\nredis.register_function('h2', function() y = 1 end)\nredis.register_function('h3', function() return zz end)")],
+      ['FCALL', 'g', '0'], ['FCALL', 'h2', '0'], ['FCALL', 'h3', '0'], ['FCALL', 'f1', '0'],
+      ['EVAL', "redis.register_function('x', function() end)", '0'],
+    ]);
+  });
+
+  test('FUNCTION LIST and STATS in RESP2 and RESP3, FLUSH, HELP', async () => {
+    await pair.both(['FUNCTION', 'LOAD', lib('x', "redis.register_function{function_name='a', callback=function() end, flags={'no-writes','allow-stale'}, description='d'}")]);
+    await pair.both(['FUNCTION', 'LOAD', lib('y', "redis.register_function('b', function() end)")]);
+    for (const resp of ['2', '3']) {
+      await pair.both(['HELLO', resp]);
+      await pair.expectSame([
+        ['FUNCTION', 'LIST', 'LIBRARYNAME', 'x'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'y', 'WITHCODE'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'z*'],
+        ['FUNCTION', 'LIST', 'LIBRARYNAME'], ['FUNCTION', 'LIST', 'foo'], ['FUNCTION', 'LIST', 'WITHCODE', 'WITHCODE'], ['FUNCTION', 'STATS'],
+        ['FUNCTION', 'KILL'], ['FUNCTION', 'HELP'], ['FUNCTION', 'FLUSH', 'foo'],
+      ]);
+    }
+    await pair.expectSame([['FUNCTION', 'FLUSH', 'ASYNC'], ['FUNCTION', 'LIST'], ['FUNCTION', 'STATS']]);
+  });
+
+  test('FUNCTION DUMP and RESTORE round-trip with each policy', async () => {
+    await pair.both(['FUNCTION', 'LOAD', LIB]);
+    const { real, local } = await pair.both(['FUNCTION', 'DUMP']);
+    const payload = (reply: string) => reply.slice(reply.indexOf('\r\n') + 2, -2);
+    const restore = async (...rest: string[]) => {
+      const r = await pair.realClient.call('FUNCTION', 'RESTORE', payload(real), ...rest);
+      const l = await pair.localClient.call('FUNCTION', 'RESTORE', payload(local), ...rest);
+      expect(l).toBe(r);
+    };
+    await restore();
+    await restore('APPEND');
+    await restore('REPLACE');
+    await restore('FLUSH');
+    await restore('BAD');
+    await pair.expectSame([['FUNCTION', 'RESTORE', 'garbage'], ['FCALL', 'echo', '1', 'k', 'v'], ['FUNCTION', 'FLUSH']]);
+    await restore();
+    await pair.expectSame([['FCALL', 'setit', '1', 'k', 'v'], ['GET', 'k']]);
+  });
+});

@@ -1,0 +1,73 @@
+import Redis from 'ioredis';
+import { RunningRedisServer, startRedisServer } from '../../../src/local';
+import { dumpLibraries, parseDump } from '../../../src/local/commands/functions';
+import { parseLibraryHeader } from '../../../src/local/scripting/engine';
+import { RawClient } from '../support';
+
+const LIB = "#!lua name=lib\nredis.register_function('setit', function(keys, args) redis.call('set', keys[1], args[1]) return redis.call('incr', 'n') end)";
+
+describe('functions: propagation, SCRIPT FLUSH, payloads and clients', () => {
+  let s: RunningRedisServer;
+  let c: RawClient;
+  let stream: string[][] = [];
+  beforeAll(async () => {
+    s = await startRedisServer();
+    s.server.onPropagate((db, argv) => stream.push([String(db), ...argv]));
+    c = await RawClient.connect(s.port);
+  });
+  afterAll(async () => {
+    c.close();
+    await s.stop();
+  });
+  beforeEach(async () => {
+    await c.call('FLUSHALL');
+    await c.call('FUNCTION', 'FLUSH');
+    stream = [];
+  });
+
+  test('FUNCTION LOAD/DELETE/FLUSH replicate as given; FCALL replicates its effects like EVAL', async () => {
+    expect(await c.call('FUNCTION', 'LOAD', LIB)).toBe('$3\r\nlib\r\n');
+    expect(await c.call('FCALL', 'setit', '1', 'k', 'v')).toBe(':1\r\n');
+    expect(await c.call('FUNCTION', 'DELETE', 'lib')).toBe('+OK\r\n');
+    expect(await c.call('FUNCTION', 'DELETE', 'lib')).toBe('-ERR Library not found\r\n');
+    expect(await c.call('FUNCTION', 'FLUSH')).toBe('+OK\r\n');
+    expect(stream).toEqual([
+      ['0', 'FUNCTION', 'LOAD', LIB], ['0', 'MULTI'], ['0', 'set', 'k', 'v'], ['0', 'incr', 'n'], ['0', 'EXEC'],
+      ['0', 'FUNCTION', 'DELETE', 'lib'], ['0', 'FUNCTION', 'FLUSH'],
+    ]);
+  });
+
+  test('functions survive SCRIPT FLUSH; FUNCTION FLUSH leaves the script cache alone', async () => {
+    await c.call('FUNCTION', 'LOAD', LIB);
+    const sha = await c.call('SCRIPT', 'LOAD', 'return 7');
+    expect(await c.call('SCRIPT', 'FLUSH')).toBe('+OK\r\n');
+    expect(await c.call('FCALL', 'setit', '1', 'k', 'v')).toBe(':1\r\n');
+    await c.call('SCRIPT', 'LOAD', 'return 7');
+    await c.call('FUNCTION', 'FLUSH');
+    expect(await c.call('EVALSHA', sha.split('\r\n')[1], '0')).toBe(':7\r\n');
+    expect(await c.call('FCALL', 'setit', '1', 'k', 'v')).toBe('-ERR Function not found\r\n');
+  });
+
+  test('the DUMP payload round-trips and any change to it is refused', () => {
+    const libs = [{ name: 'a', code: '#!lua name=a\nx', functions: new Map() }, { name: 'b', code: '#!lua name=b\n1:2', functions: new Map() }];
+    const payload = dumpLibraries(libs);
+    expect(parseDump(payload)).toEqual(['#!lua name=a\nx', '#!lua name=b\n1:2']);
+    expect(() => parseDump(payload.slice(0, 10) + 'X' + payload.slice(11))).toThrow('ERR DUMP payload version or checksum are wrong');
+    expect(() => parseDump('short')).toThrow('ERR DUMP payload version or checksum are wrong');
+    expect(parseLibraryHeader('#!lua name=abc_1\nbody')).toBe('abc_1');
+    expect(() => parseLibraryHeader('#!lua name=\n')).toThrow('Library names can only contain');
+  });
+
+  test('ioredis calls a function with fcall', async () => {
+    const r = new Redis({ port: s.port, lazyConnect: true });
+    await r.connect();
+    try {
+      expect(await r.function('LOAD', LIB)).toBe('lib');
+      expect(await r.fcall('setit', 1, 'k', 'v')).toBe(1);
+      expect(await r.get('k')).toBe('v');
+      await expect(r.fcall_ro('setit', 1, 'k', 'v')).rejects.toThrow('ERR Can not execute a script with write flag using *_ro command.');
+    } finally {
+      r.disconnect();
+    }
+  });
+});
