@@ -17,7 +17,7 @@ import { Notify, parseNotifyFlags } from './notify';
 import { PubSub } from './pubsub';
 import { ReplicationState, replicationInfo } from './replication';
 import { DoubleStyle } from './resp/reply';
-import { ScriptingEngine } from './scripting/engine';
+import { ScriptingEngine, busyError } from './scripting/engine';
 import { Clock, systemClock } from './store/clock';
 import { Db, DbHost, Entry } from './store/db';
 import { performEvictions } from './store/eviction';
@@ -549,9 +549,7 @@ export class RedisServer implements DbHost {
       return;
     }
     if (this.busyScriptCaller !== null && !cmd.flags.includes('allow_busy')) {
-      this.reject(c, this.engine === 'valkey'
-        ? 'BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.'
-        : 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.', cmd);
+      this.reject(c, busyError(this.engine, this.scriptingEngine?.run?.isFunction ?? false), cmd);
       return;
     }
     if (this.pause !== null && c.kind !== 'replica' && c.kind !== 'master' && (this.pause.all || mayWrite(c, cmd))) {

@@ -82,5 +82,53 @@ describe('functions against redis-server', () => {
     await pair.expectSame([['FUNCTION', 'RESTORE', 'garbage'], ['FCALL', 'echo', '1', 'k', 'v'], ['FUNCTION', 'FLUSH']]);
     await restore();
     await pair.expectSame([['FCALL', 'setit', '1', 'k', 'v'], ['GET', 'k']]);
+    await restore('FLUSH', 'x');
+    await pair.expectSame([['FUNCTION', 'RESTORE', 'garbage', 'BAD'], ['FUNCTION', 'RESTORE', '', 'FLUSH'], ['FUNCTION', 'FLUSH']]);
+    // A function name another library has: every policy but FLUSH fails and changes nothing.
+    await pair.both(['FUNCTION', 'LOAD', lib('other', "redis.register_function('echo', function() return 3 end)")]);
+    await restore();
+    await restore('REPLACE');
+    await pair.expectSame([['FUNCTION', 'LIST'], ['FCALL', 'echo', '0']]);
+    await restore('FLUSH');
+    await pair.expectSame([['FUNCTION', 'LIST', 'LIBRARYNAME', 'other'], ['FCALL', 'echo', '1', 'k', 'v']]);
+    // LOAD REPLACE drops the functions the new code no longer registers.
+    await pair.expectSame([
+      ['FUNCTION', 'LOAD', 'REPLACE', lib('mylib', "redis.register_function('echo', function() return 11 end)")],
+      ['FCALL', 'echo', '0'], ['FCALL', 'setit', '1', 'k', 'v'], ['FUNCTION', 'STATS'],
+    ]);
+  });
+
+  test('functions see no KEYS/ARGV globals; code that runs too long at load time is stopped', async () => {
+    await pair.expectSame([
+      ['FUNCTION', 'LOAD', lib('k', "redis.register_function('k', function(keys, args) return {type(KEYS), #keys} end)\nredis.register_function('g', function() return tostring(rawget(_G, 'KEYS')) end)")],
+      ['FCALL', 'k', '1', 'a'], ['EVAL', 'return 1', '1', 'x'], ['FCALL', 'k', '1', 'a'], ['FCALL', 'g', '0'],
+      ['FUNCTION', 'LOAD', lib('loop', 'while true do end')], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'loop'], ['PING'],
+    ]);
+  });
+
+  test('a long function makes other clients busy until FUNCTION KILL; SCRIPT KILL refuses it', async () => {
+    await pair.expectSame([
+      ['CONFIG', 'SET', 'busy-reply-threshold', '100'],
+      ['FUNCTION', 'LOAD', lib('spin', "redis.register_function{function_name='spin', callback=function() local i = 0 while true do i = i + 1 end end, flags={'no-writes'}}")],
+    ]);
+    const runners = await pair.connectBoth();
+    const others = await pair.connectBoth();
+    const realReply = runners.real.call('FCALL', 'spin', '0');
+    const localReply = runners.local.call('FCALL', 'spin', '0');
+    await new Promise((r) => setTimeout(r, 400));
+    const sameOthers = async (...argv: string[]) => {
+      const [real, local] = await Promise.all([others.real.call(...argv), others.local.call(...argv)]);
+      expect({ argv, reply: local }).toEqual({ argv, reply: real });
+    };
+    await sameOthers('GET', 'x');
+    await sameOthers('SCRIPT', 'KILL');
+    const [realStats, localStats] = await Promise.all([others.real.call('FUNCTION', 'STATS'), others.local.call('FUNCTION', 'STATS')]);
+    const noDuration = (r: string) => r.replace(/duration_ms\r\n:\d+/, 'duration_ms\r\n:N');
+    expect(noDuration(localStats)).toEqual(noDuration(realStats));
+    await sameOthers('FUNCTION', 'KILL');
+    const [real, local] = await Promise.all([realReply, localReply]);
+    expect(local).toEqual(real);
+    await sameOthers('FUNCTION', 'KILL');
+    await sameOthers('PING');
   });
 });

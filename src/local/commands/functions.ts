@@ -220,7 +220,7 @@ export const commands: CommandDef[] = [
         c.server.dirty++;
       }),
       sub('restore', -3, ['write', 'denyoom', 'noscript'], 'Restore all the functions on the given payload', (c, argv) => {
-        if (argv.length > 4) throw new ReplyError('ERR syntax error');
+        if (argv.length > 4) throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try FUNCTION HELP.`);
         const policy = argv.length === 4 ? argv[3].toLowerCase() : 'append';
         if (policy !== 'flush' && policy !== 'append' && policy !== 'replace') {
           throw new ReplyError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');

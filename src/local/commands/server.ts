@@ -532,6 +532,9 @@ function memorySection(s: RedisServer): Fields {
   const lua = 32768;
   const scripts = s.scriptingStarted ? s.scripting.size : 0;
   const scriptBytes = s.scriptingStarted ? s.scripting.scriptBytes : 0;
+  const functions = s.scriptingStarted ? s.scripting.functions.size : 0;
+  const libraries = s.scriptingStarted ? s.scripting.libraries.size : 0;
+  const functionBytes = s.scriptingStarted ? s.scripting.functionBytes : 0;
   const fields: Fields = [
     ['used_memory', used],
     ['used_memory_human', humanBytes(used)],
@@ -557,14 +560,14 @@ function memorySection(s: RedisServer): Fields {
     ['used_memory_lua_human', humanBytes(lua)],
     ['used_memory_scripts_eval', scriptBytes],
     ['number_of_cached_scripts', scripts],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
+    ['number_of_functions', functions],
+    ['number_of_libraries', libraries],
     ['used_memory_vm_functions', lua],
     ['used_memory_vm_total', lua * 2],
     ['used_memory_vm_total_human', humanBytes(lua * 2)],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', scriptBytes],
-    ['used_memory_scripts_human', humanBytes(scriptBytes)],
+    ['used_memory_functions', functionBytes],
+    ['used_memory_scripts', scriptBytes + functionBytes],
+    ['used_memory_scripts_human', humanBytes(scriptBytes + functionBytes)],
     ['maxmemory', s.maxmemory],
     ['maxmemory_human', humanBytes(s.maxmemory)],
     ['maxmemory_policy', s.maxmemoryPolicy],

@@ -25,6 +25,10 @@ import { Lrand48 } from './prng';
 import { openStandardLibraries } from './stdlib';
 import { keySlot } from '../store/slot';
 
+/** How long the code of a function library may run when it is loaded (ms). */
+const LOAD_TIMEOUT_MS = 500;
+/** Registry key of the globals table library functions run with. */
+const FUNCTION_GLOBALS = 'function_globals';
 /** Instructions between two looks at the clock. */
 const HOOK_INSTRUCTIONS = 10000;
 /** While busy, how long a script runs between two yields to the event loop (ms). */
@@ -174,6 +178,16 @@ export class ScriptingEngine {
     this.reset();
   }
 
+  /** Bytes the function libraries hold: their code and their functions' names and descriptions. */
+  public get functionBytes(): number {
+    let n = 0;
+    for (const lib of this.libraries.values()) {
+      n += lib.code.length + lib.name.length;
+      for (const f of lib.functions.values()) n += f.name.length + (f.description?.length ?? 0);
+    }
+    return n;
+  }
+
   /** Number of cached scripts. */
   public get size(): number {
     return this.scripts.size;
@@ -194,6 +208,7 @@ export class ScriptingEngine {
     openRedisLibraries(this.F, L, this);
     this.protectGlobals();
     this.newThread();
+    this.createFunctionGlobals();
     lua.lua_settop(L, 0);
     // Function libraries outlive SCRIPT FLUSH: they are compiled again in the new state.
     const libraries = [...this.libraries.values()];
@@ -228,6 +243,35 @@ export class ScriptingEngine {
     }
     this.F.setReadonly(L, -1, true);
     lua.lua_pop(L, 1);
+  }
+
+  /**
+   * The globals library functions run with: those of scripts but KEYS and ARGV (functions get
+   * their keys and arguments as parameters), read-only, `_G` being this table. Kept in the registry.
+   */
+  private createFunctionGlobals(): void {
+    const { lua, lauxlib } = this.F;
+    const L = this.L;
+    lua.lua_createtable(L, 0, 32);
+    lua.lua_pushglobaltable(L);
+    lua.lua_pushnil(L);
+    while (lua.lua_next(L, -2)) {
+      lua.lua_pushvalue(L, -2);
+      lua.lua_insert(L, -2);
+      lua.lua_rawset(L, -5);
+    }
+    lua.lua_pop(L, 1);
+    lua.lua_pushvalue(L, -1);
+    lua.lua_setfield(L, -2, lit('_G'));
+    lua.lua_createtable(L, 0, 1);
+    lua.lua_pushjsfunction(L, (S) => {
+      const name = lua.lua_tolstring(S, 2);
+      return lauxlib.luaL_error(S, lit("Script attempted to access nonexistent global variable '%s'"), name ?? lit('?'));
+    });
+    lua.lua_setfield(L, -2, lit('__index'));
+    lua.lua_setmetatable(L, -2);
+    this.F.setReadonly(L, -1, true);
+    lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, lit(FUNCTION_GLOBALS));
   }
 
   /**
@@ -372,11 +416,21 @@ export class ScriptingEngine {
     };
     this.loading = lib;
     let status: number;
+    const started = performance.now();
+    // Code that runs too long at load time is stopped, as the real server does after 500 ms.
+    lua.lua_sethook(L, (S) => {
+      if (performance.now() - started < LOAD_TIMEOUT_MS) return;
+      lua.lua_createtable(S, 0, 1);
+      lua.lua_pushstring(S, lit('ERR FUNCTION LOAD timeout'));
+      lua.lua_setfield(S, -2, lit('err'));
+      lua.lua_error(S);
+    }, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     try {
       lua.lua_pushvalue(L, 1);
       status = lua.lua_pcall(L, 0, 0, 0);
     } finally {
       this.loading = null;
+      lua.lua_sethook(L, null, 0, 0);
     }
     if (status !== lua.LUA_OK) {
       let msg: string;
@@ -404,7 +458,7 @@ export class ScriptingEngine {
     }
     // From now on the functions see the globals they run with.
     lua.lua_getmetatable(L, 2);
-    lua.lua_pushglobaltable(L);
+    lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, lit(FUNCTION_GLOBALS));
     lua.lua_setfield(L, -2, lit('__index'));
     lua.lua_settop(L, 0);
     if (old !== undefined) this.deleteLibrary(name);
@@ -640,8 +694,7 @@ export class ScriptingEngine {
   public kill(isEval = true): void {
     const run = this.run;
     if (run === null || !run.busy) throw new ReplyError('NOTBUSY No scripts in execution right now.');
-    if (isEval && run.isFunction) throw new ReplyError('BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.');
-    if (!isEval && !run.isFunction) throw new ReplyError('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    if (isEval === run.isFunction) throw new ReplyError(busyError(this.server.engine, run.isFunction));
     if (run.wrote) {
       throw new ReplyError('UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.');
     }
@@ -916,6 +969,11 @@ export class ScriptingEngine {
   public get running(): Run | null {
     return this.run;
   }
+}
+
+/** The BUSY error clients get while a long script (or function) runs. */
+export function busyError(engine: string, isFunction: boolean): string {
+  return `BUSY ${engine === 'valkey' ? 'Valkey' : 'Redis'} is busy running a script. You can only call ${isFunction ? 'FUNCTION' : 'SCRIPT'} KILL or SHUTDOWN NOSAVE.`;
 }
 
 /** An error a command called from a script answered with (or a refusal to run it). */

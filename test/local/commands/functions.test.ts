@@ -48,6 +48,19 @@ describe('functions: propagation, SCRIPT FLUSH, payloads and clients', () => {
     expect(await c.call('FCALL', 'setit', '1', 'k', 'v')).toBe('-ERR Function not found\r\n');
   });
 
+  test('INFO memory counts the libraries, their functions and the bytes they hold', async () => {
+    const field = async (name: string) => (await c.call('INFO', 'memory')).match(new RegExp(`${name}:(\\d+)`))?.[1];
+    expect(await field('number_of_functions')).toBe('0');
+    expect(await field('used_memory_functions')).toBe('0');
+    await c.call('FUNCTION', 'LOAD', LIB);
+    const two = "#!lua name=two\nredis.register_function{function_name='a', callback=function() end, description='xy'}\nredis.register_function('b', function() end)";
+    await c.call('FUNCTION', 'LOAD', two);
+    expect(await field('number_of_functions')).toBe('3');
+    expect(await field('number_of_libraries')).toBe('2');
+    const expected = LIB.length + 'lib'.length + 'setit'.length + two.length + 'two'.length + 'a'.length + 'xy'.length + 'b'.length;
+    expect(await field('used_memory_functions')).toBe(String(expected));
+  });
+
   test('the DUMP payload round-trips and any change to it is refused', () => {
     const libs = [{ name: 'a', code: '#!lua name=a\nx', functions: new Map() }, { name: 'b', code: '#!lua name=b\n1:2', functions: new Map() }];
     const payload = dumpLibraries(libs);
@@ -69,5 +82,34 @@ describe('functions: propagation, SCRIPT FLUSH, payloads and clients', () => {
     } finally {
       r.disconnect();
     }
+  });
+});
+
+describe('functions on replicas and in ElastiCache mode', () => {
+  const RW = "#!lua name=rw\nredis.register_function('w', function() return redis.call('set', 'k', 'v') end)\n"
+    + "redis.register_function{function_name='r', callback=function() return redis.call('get', 'k') end, flags={'no-writes'}}";
+
+  test('a read-only replica refuses write functions and FUNCTION LOAD, and runs no-writes functions', async () => {
+    const s = await startRedisServer({ engine: 'redis', version: '7.0.15' });
+    const c = await RawClient.connect(s.port);
+    expect(await c.call('FUNCTION', 'LOAD', RW)).toBe('$2\r\nrw\r\n');
+    s.server.role = 'replica';
+    expect(await c.call('FCALL', 'w', '0')).toBe('-READONLY Can not run script with write flag on readonly replica\r\n');
+    expect(await c.call('FCALL', 'r', '0')).toBe('$-1\r\n');
+    expect(await c.call('FCALL_RO', 'r', '0')).toBe('$-1\r\n');
+    expect(await c.call('FUNCTION', 'LOAD', 'REPLACE', RW)).toBe("-READONLY You can't write against a read only replica.\r\n");
+    expect(await c.call('FUNCTION', 'DELETE', 'rw')).toBe("-READONLY You can't write against a read only replica.\r\n");
+    c.close();
+    await s.stop();
+  });
+
+  test('ElastiCache mode allows functions', async () => {
+    const s = await startRedisServer({ elasticache: true });
+    const c = await RawClient.connect(s.port);
+    expect(await c.call('FUNCTION', 'LOAD', RW)).toBe('$2\r\nrw\r\n');
+    expect(await c.call('FCALL', 'w', '0')).toBe('+OK\r\n');
+    expect(await c.call('FCALL_RO', 'r', '0')).toBe('$1\r\nv\r\n');
+    c.close();
+    await s.stop();
   });
 });
