@@ -176,8 +176,14 @@ export class ReplicationLink {
   }
 }
 
-/** Copies every database of `from` into `to`, replacing what `to` held. */
+/** Copies every database and the function libraries of `from` into `to`, replacing what `to` held. */
 export function fullSync(from: RedisServer, to: RedisServer): void {
+  // The snapshot carries the libraries too: the replica ends up with the primary's, and only those.
+  const libraries = from.scriptingStarted ? [...from.scripting.libraries.values()] : [];
+  if (libraries.length > 0 || (to.scriptingStarted && to.scripting.libraries.size > 0)) {
+    to.scripting.flushLibraries();
+    for (const lib of libraries) to.scripting.loadLibrary(lib.code, false);
+  }
   for (let i = 0; i < to.dbs.length; i++) {
     const target = to.dbs[i];
     target.flush();

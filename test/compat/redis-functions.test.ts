@@ -51,6 +51,14 @@ describe('functions against redis-server', () => {
     ]);
   });
 
+  test('function names are found whatever their case, library names are case-sensitive, LIBRARYNAME patterns are not', async () => {
+    await pair.expectSame([
+      ['FUNCTION', 'LOAD', lib('Lib', "redis.register_function('Abc', function() return 1 end)")], ['FCALL', 'abc', '0'], ['FCALL_RO', 'ABC', '0'],
+      ['FUNCTION', 'LOAD', lib('lib', "redis.register_function('ABC', function() return 2 end)")], ['FUNCTION', 'DELETE', 'LIB'],
+      ['FUNCTION', 'LIST', 'LIBRARYNAME', 'l*'], ['FUNCTION', 'LIST', 'LIBRARYNAME', 'LI?'], ['FUNCTION', 'DELETE', 'Lib'], ['FCALL', 'abc', '0'],
+    ]);
+  });
+
   test('FUNCTION LIST and STATS in RESP2 and RESP3, FLUSH, HELP', async () => {
     await pair.both(['FUNCTION', 'LOAD', lib('x', "redis.register_function{function_name='a', callback=function() end, flags={'no-writes','allow-stale'}, description='d'}")]);
     await pair.both(['FUNCTION', 'LOAD', lib('y', "redis.register_function('b', function() end)")]);

@@ -25,7 +25,7 @@ function fcall(readOnly: boolean) {
   return (c: Client, argv: string[]): void => {
     const n = numKeys(argv);
     const engine = c.server.scripting;
-    const fn = engine.functions.get(argv[1]);
+    const fn = engine.functions.get(argv[1].toLowerCase());
     if (fn === undefined) throw new ReplyError('ERR Function not found');
     engine.fcall(c, fn, argv.slice(3, 3 + n), argv.slice(3 + n), readOnly);
   };
@@ -181,7 +181,7 @@ export const commands: CommandDef[] = [
             throw new ReplyError(`ERR Unknown argument ${argv[i]}`);
           }
         }
-        const libs = [...c.server.scripting.libraries.values()].filter((l) => pattern === null || globMatch(pattern, l.name));
+        const libs = [...c.server.scripting.libraries.values()].filter((l) => pattern === null || globMatch(pattern, l.name, true));
         const w = c.w;
         w.array(libs.length);
         for (const lib of libs) {

@@ -166,7 +166,7 @@ export class ScriptingEngine {
 
   /** Function libraries (FUNCTION LOAD), by name. */
   public readonly libraries = new Map<string, FunctionLibrary>();
-  /** Every library's functions, by name. */
+  /** Every library's functions, by lower-case name (FCALL finds a function whatever the case). */
   public readonly functions = new Map<string, LibraryFunction>();
   /** The library FUNCTION LOAD is running the code of (redis.register_function adds to it). */
   private loading: FunctionLibrary | null = null;
@@ -449,7 +449,7 @@ export class ScriptingEngine {
       throw new ReplyError('ERR No functions registered');
     }
     for (const f of lib.functions.keys()) {
-      const other = this.functions.get(f);
+      const other = this.functions.get(f.toLowerCase());
       if (other !== undefined && other.library !== old) {
         lua.lua_settop(L, 0);
         unref();
@@ -463,7 +463,7 @@ export class ScriptingEngine {
     lua.lua_settop(L, 0);
     if (old !== undefined) this.deleteLibrary(name);
     this.libraries.set(name, lib);
-    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    for (const f of lib.functions.values()) this.functions.set(f.name.toLowerCase(), f);
     return name;
   }
 
@@ -473,7 +473,7 @@ export class ScriptingEngine {
     if (lib === undefined) return false;
     const { lua, lauxlib } = this.F;
     for (const f of lib.functions.values()) {
-      this.functions.delete(f.name);
+      this.functions.delete(f.name.toLowerCase());
       lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, f.ref);
     }
     this.libraries.delete(name);

@@ -113,3 +113,39 @@ describe('functions on replicas and in ElastiCache mode', () => {
     await s.stop();
   });
 });
+
+describe('functions and replication between two nodes', () => {
+  test('a full sync carries the libraries; FUNCTION commands and FCALL effects reach the replica through the stream', async () => {
+    const primary = await startRedisServer();
+    const replica = await startRedisServer();
+    const p = await RawClient.connect(primary.port);
+    const r = await RawClient.connect(replica.port);
+    try {
+      const own = "#!lua name=own\nredis.register_function('mine', function() return 1 end)";
+      expect(await r.call('FUNCTION', 'LOAD', own)).toBe('$3\r\nown\r\n');
+      expect(await p.call('FUNCTION', 'LOAD', LIB)).toBe('$3\r\nlib\r\n');
+      expect(await r.call('REPLICAOF', '127.0.0.1', String(primary.port))).toBe('+OK\r\n');
+      // The replica's own library gave way to the primary's.
+      expect(await r.call('FCALL', 'mine', '0')).toBe('-ERR Function not found\r\n');
+      expect(await r.call('FUNCTION', 'LIST')).toMatch(/library_name\r\n\$3\r\nlib\r\n/);
+      expect(await p.call('FCALL', 'setit', '1', 'k', 'v')).toBe(':1\r\n');
+      expect(await p.call('FUNCTION', 'LOAD', "#!lua name=ro\nredis.register_function{function_name='getk', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}")).toBe('$2\r\nro\r\n');
+      expect(await p.call('WAIT', '1', '1000')).toBe(':1\r\n');
+      expect(await r.call('GET', 'n')).toBe('$1\r\n1\r\n');
+      expect(await r.call('FCALL_RO', 'getk', '1', 'k')).toBe('$1\r\nv\r\n');
+      expect(await r.call('FCALL', 'setit', '1', 'k', 'v')).toBe('-READONLY Can not run script with write flag on readonly replica\r\n');
+      expect(await p.call('FUNCTION', 'DELETE', 'ro')).toBe('+OK\r\n');
+      expect(await p.call('WAIT', '1', '1000')).toBe(':1\r\n');
+      expect(await r.call('FCALL_RO', 'getk', '1', 'k')).toBe('-ERR Function not found\r\n');
+      expect(await p.call('FUNCTION', 'RESTORE', (await p.call('FUNCTION', 'DUMP')).split('\r\n')[1], 'FLUSH')).toBe('+OK\r\n');
+      expect(await p.call('FUNCTION', 'FLUSH')).toBe('+OK\r\n');
+      expect(await p.call('WAIT', '1', '1000')).toBe(':1\r\n');
+      expect(await r.call('FUNCTION', 'LIST')).toBe('*0\r\n');
+    } finally {
+      p.close();
+      r.close();
+      await replica.stop();
+      await primary.stop();
+    }
+  });
+});
