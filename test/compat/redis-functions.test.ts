@@ -51,6 +51,21 @@ describe('functions against redis-server', () => {
     ]);
   });
 
+  test('replies in RESP2 and RESP3, redis.setresp, FCALL inside MULTI/EXEC', async () => {
+    await pair.both(['FUNCTION', 'LOAD', lib('vals', [
+      "redis.register_function('vals', function(keys, args) return {1, 'a', {ok='FINE'}, {double=1.5}, {map={x=1}}, true, false} end)",
+      "redis.register_function('resp3', function(keys, args) redis.setresp(3) return redis.call('hgetall', keys[1]) end)",
+      "redis.register_function('err', function() return redis.error_reply('MY error') end)",
+      "redis.register_function('incr', function(keys) return redis.call('incr', keys[1]) end)",
+    ].join('\n'))]);
+    await pair.both(['HSET', 'h', 'f', 'v']);
+    for (const resp of ['2', '3']) {
+      await pair.both(['HELLO', resp]);
+      await pair.expectSame([['FCALL', 'vals', '0'], ['FCALL', 'resp3', '1', 'h'], ['FCALL', 'err', '0']]);
+    }
+    await pair.expectSame([['MULTI'], ['FCALL', 'incr', '1', 'n'], ['FCALL_RO', 'incr', '1', 'n'], ['FCALL', 'nosuch', '0'], ['EXEC'], ['GET', 'n']]);
+  });
+
   test('function names are found whatever their case, library names are case-sensitive, LIBRARYNAME patterns are not', async () => {
     await pair.expectSame([
       ['FUNCTION', 'LOAD', lib('Lib', "redis.register_function('Abc', function() return 1 end)")], ['FCALL', 'abc', '0'], ['FCALL_RO', 'ABC', '0'],
