@@ -67,6 +67,8 @@ describe('transactions and pub/sub with real clients', () => {
 
   test('writes inside EXEC propagate wrapped in MULTI/EXEC', async () => {
     const seen: string[][] = [];
+    // Keys with a TTL left by earlier tests must not expire (and propagate a DEL) meanwhile.
+    server.server.activeExpireEnabled = false;
     const off = server.server.onPropagate((_db, argv) => seen.push([...argv]));
     const c = await RawClient.connect(server.port);
     await c.call('MULTI');
@@ -75,6 +77,7 @@ describe('transactions and pub/sub with real clients', () => {
     await c.call('SET', 'p2', 'b', 'EX', '100');
     await c.call('EXEC');
     off();
+    server.server.activeExpireEnabled = true;
     expect(seen.length).toBe(4);
     expect(seen[0]).toEqual(['MULTI']);
     expect(seen[1]).toEqual(['SET', 'p1', 'a']);
