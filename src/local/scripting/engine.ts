@@ -740,20 +740,16 @@ export class ScriptingEngine {
     const { lua } = this.F;
     const w = c.w;
     // {err=...}
-    if (this.field(T, 'err') === lua.LUA_TSTRING) {
-      const msg = fromLua(lua.lua_tolstring(T, -1) as Uint8Array);
-      lua.lua_pop(T, 1);
-      w.error(msg);
+    const err = this.stringField(T, 'err');
+    if (err !== undefined) {
+      w.error(err);
       return;
     }
-    lua.lua_pop(T, 1);
-    if (this.field(T, 'ok') === lua.LUA_TSTRING) {
-      const msg = fromLua(lua.lua_tolstring(T, -1) as Uint8Array);
-      lua.lua_pop(T, 1);
-      w.status(msg.replace(/[\r\n]/g, ' '));
+    const ok = this.stringField(T, 'ok');
+    if (ok !== undefined) {
+      w.status(ok.replace(/[\r\n]/g, ' '));
       return;
     }
-    lua.lua_pop(T, 1);
     if (this.field(T, 'double') === lua.LUA_TNUMBER) {
       const d = lua.lua_tonumber(T, -1);
       lua.lua_pop(T, 1);
@@ -761,13 +757,11 @@ export class ScriptingEngine {
       return;
     }
     lua.lua_pop(T, 1);
-    if (this.field(T, 'big_number') === lua.LUA_TSTRING) {
-      const s = fromLua(lua.lua_tolstring(T, -1) as Uint8Array);
-      lua.lua_pop(T, 1);
-      w.bigNumber(s.replace(/[\r\n]/g, ' '));
+    const bigNumber = this.stringField(T, 'big_number');
+    if (bigNumber !== undefined) {
+      w.bigNumber(bigNumber.replace(/[\r\n]/g, ' '));
       return;
     }
-    lua.lua_pop(T, 1);
     if (this.field(T, 'map') === lua.LUA_TTABLE) {
       this.writePairs(c, T, depth, true);
       lua.lua_pop(T, 1);
@@ -781,11 +775,9 @@ export class ScriptingEngine {
     }
     lua.lua_pop(T, 1);
     if (this.field(T, 'verbatim_string') === lua.LUA_TTABLE) {
-      const format = this.field(T, 'format') === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(T, -1) as Uint8Array) : null;
-      lua.lua_pop(T, 1);
-      const s = this.field(T, 'string') === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(T, -1) as Uint8Array) : null;
-      lua.lua_pop(T, 1);
-      if (format !== null && s !== null && format.length === 3) {
+      const format = this.stringField(T, 'format');
+      const s = this.stringField(T, 'string');
+      if (format !== undefined && s !== undefined && format.length === 3) {
         lua.lua_pop(T, 1);
         if (w.resp === 3) w.raw('=' + (s.length + 4) + '\r\n' + format + ':' + s + '\r\n');
         else w.bulk(s);
@@ -840,6 +832,14 @@ export class ScriptingEngine {
     return lua.lua_rawget(T, -2);
   }
 
+  /** The string field `name` of the table on top of the stack (the stack left as it was). */
+  private stringField(T: LuaState, name: string): string | undefined {
+    const { lua } = this.F;
+    const value = this.field(T, name) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(T, -1) as Uint8Array) : undefined;
+    lua.lua_pop(T, 1);
+    return value;
+  }
+
   /** Writes the error a failed script ends with: `<err> script: <sha>, on <source>:<line>.` */
   private writeError(c: Client, T: LuaState): void {
     const { lua } = this.F;
@@ -848,9 +848,7 @@ export class ScriptingEngine {
     lua.lua_checkstack(T, 4);
     const t = lua.lua_type(T, -1);
     if (t === lua.LUA_TTABLE) {
-      if (this.field(T, 'err') === lua.LUA_TSTRING) msg = fromLua(lua.lua_tolstring(T, -1) as Uint8Array);
-      else msg = 'ERR unknown error';
-      lua.lua_pop(T, 1);
+      msg = this.stringField(T, 'err') ?? 'ERR unknown error';
     } else if (t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER) {
       msg = 'ERR ' + fromLua(lua.lua_tolstring(T, -1) as Uint8Array);
     } else {
